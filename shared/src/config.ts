@@ -1,0 +1,51 @@
+/**
+ * The names, region, stage and ports every chapter uses. Their defaults live once, in
+ * shared/settings.json (which the serverless.yml files read too); the environment overrides them.
+ */
+import settings from '../settings.json';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const SERVICE = settings.service;
+export const RUNTIME = settings.runtime;
+
+export function region(env: Env = process.env): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || settings.region;
+}
+
+export function stage(env: Env = process.env): string {
+  const value = env.STAGE || settings.stage;
+  if (!/^[a-z][a-z0-9-]{0,15}$/.test(value)) {
+    throw new RangeError(
+      `STAGE="${value}" is not a valid stage: use lowercase letters, digits and "-" (e.g. dev).`,
+    );
+  }
+  return value;
+}
+
+export type PortName = keyof typeof settings.ports;
+
+/** A local port: `env[name]` if set, else the workshop's default. */
+export function port(name: PortName, env: Env = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return settings.ports[name];
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new RangeError(`${name}="${raw}" is not a port: use a whole number from 1 to 65535.`);
+  }
+  return value;
+}
+
+/** CloudFormation stack name of a chapter, as osls names it: `<service>-<stage>`. */
+export function stackName(chapterService: string, env: Env = process.env): string {
+  return `${chapterService}-${stage(env)}`;
+}
+
+/** SSM parameter names of the secrets: one tree per stage. */
+export function parameterNames(env: Env = process.env): { legacyKey: string; signingKeys: string } {
+  const root = `/${SERVICE}/${stage(env)}`;
+  return { legacyKey: `${root}/signature-key`, signingKeys: `${root}/signing-keys` };
+}
+
+export const LOCAL_DATA_DIR = settings.localDataDir;
+export const SITE_ORIGIN = settings.siteOrigin;
