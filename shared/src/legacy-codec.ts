@@ -126,6 +126,7 @@ export function encode(key: string, clear: string): string {
   return Buffer.from(bytes.buffer, 0, written).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
 const ASCII = /^[\x00-\x7f]*$/;
 const EQUALS = 0x3d;
 

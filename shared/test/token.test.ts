@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { parseKeyring, sign, verify } from '../src/index';
 
-const SECRET_A = 'a'.repeat(16) + 'secret-of-key-a-0123456789';
-const SECRET_B = 'b'.repeat(16) + 'secret-of-key-b-0123456789';
+const SECRET_A = `${'a'.repeat(16)}secret-of-key-a-0123456789`;
+const SECRET_B = `${'b'.repeat(16)}secret-of-key-b-0123456789`;
 const current = parseKeyring(`2026-11:${SECRET_A},2025-01:${SECRET_B}`);
 const previous = parseKeyring(`2025-01:${SECRET_B}`);
 const jane = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
