@@ -49,3 +49,15 @@ export function parameterNames(env: Env = process.env): { legacyKey: string; sig
 
 export const LOCAL_DATA_DIR = settings.localDataDir;
 export const SITE_ORIGIN = settings.siteOrigin;
+
+/** The osls service (and so CloudFormation stack prefix) of each chapter that deploys something. */
+export const SERVICES = settings.services;
+
+/** The check Lambda's name as osls names it, `<service>-<stage>-<function>`, and its log group. */
+export function checkFunctionName(env: Env = process.env): string {
+  return `${SERVICES.api}-${stage(env)}-${settings.checkFunction}`;
+}
+
+export function checkLogGroupName(env: Env = process.env): string {
+  return `/aws/lambda/${checkFunctionName(env)}`;
+}

@@ -2,8 +2,10 @@
  * Secrets for scripts and offline runs: from the environment, or a `.env` file at the repository root.
  * Never a silent default: a missing key is an error that says how to set it.
  */
-import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import settings from '../settings.json';
 import { type Keyring, parseKeyring } from './token';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -12,13 +14,51 @@ export class MissingConfigError extends Error {
   override readonly name = 'MissingConfigError';
 }
 
-/** Load `.env` from the repository root into process.env, without overriding what is already set. */
-export function loadDotEnv(file = path.join(REPO_ROOT, '.env')): boolean {
+/** Where offline runs keep their data (bucket contents, logs, demo keys): one git-ignored folder. */
+export const LOCAL_DATA_PATH = path.join(REPO_ROOT, settings.localDataDir);
+/** Demo secrets made for offline runs when none are configured; never used on AWS. */
+export const DEMO_KEYS_FILE = path.join(LOCAL_DATA_PATH, 'demo-keys.env');
+
+function loadEnvFileKeepingExisting(file: string): boolean {
   if (!existsSync(file)) return false;
   const before = { ...process.env };
   process.loadEnvFile(file);
   for (const [name, value] of Object.entries(before)) process.env[name] = value;
   return true;
+}
+
+/**
+ * Load `.env` from the repository root, then the offline demo keys if `npm start` made some, into
+ * process.env, never overriding what is already set. Returns the files it read.
+ */
+export function loadDotEnv(file = path.join(REPO_ROOT, '.env')): string[] {
+  return [file, DEMO_KEYS_FILE].filter(loadEnvFileKeepingExisting);
+}
+
+/**
+ * For offline runs only: load the configured secrets, and where SIGNATURE_KEY or SIGNING_KEYS is still
+ * missing, make a random demo one, save it under the local data folder (0600, git-ignored) and say so.
+ * Returns a line for the learner when it made keys, else undefined.
+ */
+export function ensureOfflineSecrets(): string | undefined {
+  loadDotEnv();
+  const made: string[] = [];
+  if (!process.env.SIGNATURE_KEY) {
+    process.env.SIGNATURE_KEY = `demo-${randomBytes(12).toString('base64url')}`;
+    made.push(`SIGNATURE_KEY=${process.env.SIGNATURE_KEY}`);
+  }
+  if (!process.env.SIGNING_KEYS) {
+    process.env.SIGNING_KEYS = `demo:${randomBytes(32).toString('base64url')}`;
+    made.push(`SIGNING_KEYS=${process.env.SIGNING_KEYS}`);
+  }
+  if (made.length === 0) return undefined;
+  mkdirSync(LOCAL_DATA_PATH, { recursive: true });
+  const existing = existsSync(DEMO_KEYS_FILE)
+    ? ''
+    : '# Demo keys for offline runs, made by the workshop. Not for AWS.\n';
+  writeFileSync(DEMO_KEYS_FILE, `${existing}${made.join('\n')}\n`, { flag: 'a', mode: 0o600 });
+  chmodSync(DEMO_KEYS_FILE, 0o600);
+  return `No ${made.map((m) => m.split('=')[0]).join(' or ')} was set: made demo keys in ${path.relative(REPO_ROOT, DEMO_KEYS_FILE)} (offline only; set your own in .env).`;
 }
 
 /** The article's legacy password, SIGNATURE_KEY. */

@@ -1,0 +1,169 @@
+/**
+ * Child processes and ports, for the offline stand-ins, the orchestrator and the tests:
+ * everything binds 127.0.0.1, and everything started is stopped.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, Socket } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { REPO_ROOT } from './env';
+
+export const LOOPBACK = '127.0.0.1';
+
+/** A port that was free a moment ago on 127.0.0.1 (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, LOOPBACK, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function isListening(port: number, host = LOOPBACK): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const done = (listening: boolean) => {
+      socket.destroy();
+      resolve(listening);
+    };
+    socket.setTimeout(1000);
+    socket.once('connect', () => done(true));
+    socket.once('timeout', () => done(false));
+    socket.once('error', () => done(false));
+    socket.connect(port, host);
+  });
+}
+
+export async function waitForPort(port: number, timeoutMs = 20_000, host = LOOPBACK): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await isListening(port, host)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Nothing answered on ${host}:${port} within ${timeoutMs / 1000} s.`);
+}
+
+/** Throws a clear error naming the variable to change when a port is taken. */
+export async function assertPortFree(port: number, variable: string): Promise<void> {
+  if (await isListening(port)) {
+    throw new Error(
+      `Port ${port} is already in use (${variable}). Stop what uses it, or choose another: ${variable}=<port> npm start`,
+    );
+  }
+}
+
+export interface Service {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process and its group are gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args?: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Called for each line the process prints (stdout and stderr). */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+  /** Resolve start() once this port answers, or once a printed line matches this pattern. */
+  readonly readyWhen?: { port: number } | { line: RegExp };
+  readonly readyTimeoutMs?: number;
+}
+
+/** A binary of node_modules/.bin, so nothing needs a global install. */
+export function localBin(name: string): string {
+  return path.join(REPO_ROOT, 'node_modules', '.bin', name);
+}
+
+/**
+ * Start a long-running child in its own process group (so stop() also ends its children), and wait until
+ * it is ready. If it exits before, the error carries its last lines of output.
+ */
+export async function startService(options: StartOptions): Promise<Service> {
+  const child = spawn(options.command, options.args ?? [], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const tail: string[] = [];
+  let readyByLine: (() => void) | undefined;
+  const lineReady = new Promise<void>((resolve) => {
+    readyByLine = resolve;
+  });
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const source = child[stream];
+    if (!source) continue;
+    createInterface({ input: source }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+      options.onLine?.(line, stream);
+      const ready = options.readyWhen;
+      if (ready && 'line' in ready && ready.line.test(line)) readyByLine?.();
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const service: Service = {
+    name: options.name,
+    child,
+    exited,
+    async stop(graceMs = 5000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const group = -(child.pid as number);
+      try {
+        process.kill(group, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(group, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, graceMs);
+      await exited;
+      clearTimeout(timer);
+      // The group may outlive its leader for a moment: make sure none of it is left.
+      try {
+        process.kill(group, 'SIGKILL');
+      } catch {
+        // none left
+      }
+    },
+  };
+  const ready = options.readyWhen;
+  if (!ready) return service;
+  const readiness = 'port' in ready ? waitForPort(ready.port, options.readyTimeoutMs) : lineReady;
+  const timeoutMs = options.readyTimeoutMs ?? 30_000;
+  let timer: NodeJS.Timeout | undefined;
+  const failure = new Promise<never>((_, reject) => {
+    exited.then((code) =>
+      reject(new Error(`${options.name} exited (code ${code}) before it was ready:\n${tail.join('\n')}`)),
+    );
+    timer = setTimeout(
+      () =>
+        reject(new Error(`${options.name} was not ready within ${timeoutMs / 1000} s:\n${tail.join('\n')}`)),
+      timeoutMs,
+    );
+  });
+  failure.catch(() => undefined); // settles after the race too, when the service later exits
+  try {
+    await Promise.race([readiness, failure]);
+  } catch (error) {
+    await service.stop(1000);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return service;
+}
