@@ -1,0 +1,134 @@
+/**
+ * This chapter's API on your machine: serverless-offline serving POST /<stage>/check on 127.0.0.1.
+ *
+ * Every port it opens (HTTP and the Lambda invoke endpoint) and its build folder are its own, so several
+ * can run at once (parallel test files, npm start). Used by `npm run chapter:3 -- --offline`, npm start,
+ * and the tests of chapters 01, 04 and 05.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { stage } from '../../shared/src/config';
+import { ensureOfflineSecrets } from '../../shared/src/env';
+import { freePort, LOOPBACK, localBin, type Service, startService } from '../../shared/src/process';
+
+export const CHAPTER_DIR = path.resolve(__dirname, '..');
+
+export interface OfflineApiOptions {
+  /** HTTP port of the API (default: a free one). */
+  port?: number;
+  /** Port of serverless-offline's Lambda invoke endpoint (default: a free one). */
+  lambdaPort?: number;
+  /** Where SIGNATURE_KEY and SIGNING_KEYS come from (default: process.env after ensureOfflineSecrets()). */
+  env?: NodeJS.ProcessEnv;
+  /** Every raw line serverless-offline prints: the handler's log lines and `(λ: check) RequestId: ...`. */
+  onLine?: (line: string) => void;
+}
+
+export interface OfflineApi {
+  /** http://127.0.0.1:<port>/<stage> */
+  baseUrl: string;
+  /** The full URL of POST /check. */
+  checkUrl: string;
+  stop(): Promise<void>;
+}
+
+const SECRET_NAMES = ['SIGNATURE_KEY', 'SIGNING_KEYS'] as const;
+const READY = /Server ready: http/;
+const running = new Set<Service>();
+
+// If the caller exits without stop() (a crashed test worker, Ctrl-C), do not leave servers behind.
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const service of running) {
+      try {
+        process.kill(-(service.child.pid as number), 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+function childEnv(source: NodeJS.ProcessEnv, buildFolder: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  // The secrets come from `source` only: a caller passing an env without them gets an unconfigured API.
+  for (const name of SECRET_NAMES) {
+    if (source[name]) env[name] = source[name];
+    else delete env[name];
+  }
+  for (const name of ['STAGE', 'SITE_ORIGIN', 'AWS_REGION'] as const) {
+    if (source[name] !== undefined) env[name] = source[name];
+  }
+  env.CHECK_BUILD_FOLDER = buildFolder;
+  return env;
+}
+
+async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv): Promise<OfflineApi> {
+  const port = options.port ?? (await freePort());
+  let lambdaPort = options.lambdaPort ?? (await freePort());
+  while (lambdaPort === port) lambdaPort = await freePort();
+  // Inside .esbuild (git-ignored), one folder per server: serverless-esbuild only takes a relative path.
+  const buildFolder = path.join('.esbuild', `offline-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const removeBuild = () => rmSync(path.join(CHAPTER_DIR, buildFolder), { recursive: true, force: true });
+  let service: Service;
+  try {
+    service = await startService({
+      name: 'serverless-offline (chapter 03 API)',
+      command: localBin('serverless'),
+      args: [
+        'offline',
+        'start',
+        '--host',
+        LOOPBACK,
+        '--httpPort',
+        String(port),
+        '--lambdaPort',
+        String(lambdaPort),
+        // The handler sees this process's environment (the secrets), which never enters the template.
+        '--localEnvironment',
+      ],
+      cwd: CHAPTER_DIR,
+      env: childEnv(source, buildFolder),
+      onLine: (line) => options.onLine?.(line),
+      readyWhen: { line: READY },
+      readyTimeoutMs: 60_000,
+    });
+  } catch (error) {
+    removeBuild();
+    throw error;
+  }
+  running.add(service);
+  installExitHook();
+  const baseUrl = `http://${LOOPBACK}:${port}/${stage(source)}`;
+  return {
+    baseUrl,
+    checkUrl: `${baseUrl}/check`,
+    async stop() {
+      await service.stop();
+      running.delete(service);
+      removeBuild();
+    },
+  };
+}
+
+/** Start serverless-offline for this chapter; resolves once the API answers. */
+export async function startOfflineApi(options: OfflineApiOptions = {}): Promise<OfflineApi> {
+  let source = options.env;
+  if (!source) {
+    ensureOfflineSecrets();
+    source = process.env;
+  }
+  try {
+    return await startOnce(options, source);
+  } catch (error) {
+    // A free port can be taken between our check and the server's bind: with ports of our own choosing,
+    // try once more on fresh ones.
+    const collided = /EADDRINUSE|address already in use/i.test(String((error as Error).message));
+    if (!collided || options.port !== undefined || options.lambdaPort !== undefined) throw error;
+    return startOnce(options, source);
+  }
+}
