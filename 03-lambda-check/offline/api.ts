@@ -74,6 +74,7 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
   // Inside .esbuild (git-ignored), one folder per server: serverless-esbuild only takes a relative path.
   const buildFolder = path.join('.esbuild', `offline-${process.pid}-${randomBytes(4).toString('hex')}`);
   const removeBuild = () => rmSync(path.join(CHAPTER_DIR, buildFolder), { recursive: true, force: true });
+  const env = childEnv(source, buildFolder);
   let service: Service;
   try {
     service = await startService({
@@ -92,7 +93,7 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
         '--localEnvironment',
       ],
       cwd: CHAPTER_DIR,
-      env: childEnv(source, buildFolder),
+      env,
       onLine: (line) => options.onLine?.(line),
       readyWhen: { line: READY },
       readyTimeoutMs: 60_000,
@@ -103,7 +104,7 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
   }
   running.add(service);
   installExitHook();
-  const baseUrl = `http://${LOOPBACK}:${port}/${stage(source)}`;
+  const baseUrl = `http://${LOOPBACK}:${port}/${stage(env)}`;
   return {
     baseUrl,
     checkUrl: `${baseUrl}/check`,
