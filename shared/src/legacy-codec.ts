@@ -30,8 +30,11 @@ export class InvalidSignatureError extends Error {
 // standard alphabet, so both alphabets decode. -1: skipped, -2: the pad character.
 const SKIP = -1;
 const PAD = -2;
+const NON_ASCII = -3;
+// Indexed by UTF-16 code unit, so that any character of a string has an entry.
 const BASE64_VALUES = (() => {
-  const table = new Int8Array(128).fill(SKIP);
+  const table = new Int8Array(65536).fill(NON_ASCII);
+  table.fill(SKIP, 0, 128);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
   for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
   table['+'.charCodeAt(0)] = 62;
@@ -48,46 +51,85 @@ function keyShifts(key: string): Uint8Array {
   return Uint8Array.from(points);
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
+const ASCII = /^[\x00-\x7f]*$/;
+const EQUALS = 0x3d;
+
+function notAscii(): InvalidSignatureError {
+  return new InvalidSignatureError(
+    'not-ascii',
+    'The signature holds a character that is not ASCII: a genuine one only has letters, digits, "-", "_" and "=".',
+  );
+}
+
+function notUtf8(): InvalidSignatureError {
+  return new InvalidSignatureError(
+    'not-utf8',
+    'The signature does not decode to valid text: it was altered or mistyped.',
+  );
+}
+
 /**
- * binascii.a2b_base64 in its default (non-strict) mode, as CPython 3.11+ runs it: characters
- * outside the alphabet are skipped, '=' ends the data once a quad holds 2 or 3 characters and
- * enough pads follow, '=' elsewhere is skipped, and a dangling 1 or 2-3 characters is an error.
+ * binascii.a2b_base64 in its default (non-strict) mode, as CPython 3.11+ runs it, after
+ * urlsafe_b64decode's ASCII check: characters outside the alphabet are skipped, '=' ends the data once a
+ * quad holds 2 or 3 characters and enough pads follow, '=' elsewhere is skipped, and a dangling 1 or 2-3
+ * characters is an error. Writes into `out` (at least ceil(length * 3 / 4) bytes); returns the byte count.
  */
-function base64DecodeLikePython(signature: string): Uint8Array {
-  const out = new Uint8Array(Math.ceil((signature.length * 3) / 4));
+function base64DecodeLikePython(signature: string, out: Uint8Array): number {
+  const length = signature.length;
   let written = 0;
+  let i = 0;
+  // Whole quads of alphabet characters, the common case, four at a time.
+  while (i + 4 <= length) {
+    const a = BASE64_VALUES[signature.charCodeAt(i)] as number;
+    const b = BASE64_VALUES[signature.charCodeAt(i + 1)] as number;
+    const c = BASE64_VALUES[signature.charCodeAt(i + 2)] as number;
+    const d = BASE64_VALUES[signature.charCodeAt(i + 3)] as number;
+    if ((a | b | c | d) < 0) break;
+    out[written] = (a << 2) | (b >> 4);
+    out[written + 1] = ((b & 0x0f) << 4) | (c >> 2);
+    out[written + 2] = ((c & 0x03) << 6) | d;
+    written += 3;
+    i += 4;
+  }
+  // The rest, one character at a time, with the reference's leniency.
   let quadPos = 0;
   let pads = 0;
   let left = 0;
-  for (let i = 0; i < signature.length; i++) {
+  for (; i < length; i++) {
     const value = BASE64_VALUES[signature.charCodeAt(i)] as number;
-    if (value === PAD) {
+    if (value >= 0) {
+      pads = 0;
+      switch (quadPos) {
+        case 0:
+          left = value;
+          quadPos = 1;
+          break;
+        case 1:
+          out[written++] = (left << 2) | (value >> 4);
+          left = value & 0x0f;
+          quadPos = 2;
+          break;
+        case 2:
+          out[written++] = (left << 4) | (value >> 2);
+          left = value & 0x03;
+          quadPos = 3;
+          break;
+        default:
+          out[written++] = (left << 6) | value;
+          quadPos = 0;
+      }
+    } else if (value === PAD) {
       if (quadPos >= 2) {
         pads++;
-        if (quadPos + pads >= 4) return out.subarray(0, written);
+        if (quadPos + pads >= 4) {
+          // Python checked the whole string for ASCII before decoding anything.
+          if (!ASCII.test(signature.slice(i + 1))) throw notAscii();
+          return written;
+        }
       }
-      continue;
-    }
-    if (value === SKIP) continue;
-    pads = 0;
-    switch (quadPos) {
-      case 0:
-        left = value;
-        quadPos = 1;
-        break;
-      case 1:
-        out[written++] = (left << 2) | (value >> 4);
-        left = value & 0x0f;
-        quadPos = 2;
-        break;
-      case 2:
-        out[written++] = (left << 4) | (value >> 2);
-        left = value & 0x03;
-        quadPos = 3;
-        break;
-      default:
-        out[written++] = (left << 6) | value;
-        quadPos = 0;
+    } else if (value === NON_ASCII) {
+      throw notAscii();
     }
   }
   if (quadPos === 1) {
@@ -102,7 +144,25 @@ function base64DecodeLikePython(signature: string): Uint8Array {
       "The signature's base64 padding is wrong or missing: copy it whole, '=' signs included.",
     );
   }
-  return out.subarray(0, written);
+  return written;
+}
+
+/**
+ * Node's native base64 decoder, where its result is provably the reference's: an ASCII string of whole
+ * quads with at most two trailing '='. Node skips a character outside the alphabet and stops at an inner
+ * '=', so any such character leaves fewer bytes than the length promises, and the caller falls back to
+ * the exact decoder. Returns undefined when it cannot vouch for the result.
+ */
+function nativeBase64Decode(signature: string): Buffer | undefined {
+  const length = signature.length;
+  if (length % 4 !== 0 || Buffer.byteLength(signature, 'utf8') !== length) return undefined;
+  let pads = 0;
+  if (length > 0 && signature.charCodeAt(length - 1) === EQUALS) {
+    pads = signature.charCodeAt(length - 2) === EQUALS ? 2 : 1;
+    if (pads === 2 && signature.charCodeAt(length - 3) === EQUALS) return undefined;
+  }
+  const bytes = Buffer.from(signature, 'base64');
+  return bytes.length === (length / 4) * 3 - pads ? bytes : undefined;
 }
 
 /** Encode a text as the article did. Throws a RangeError for an empty key (Python: ZeroDivisionError). */
@@ -126,37 +186,30 @@ export function encode(key: string, clear: string): string {
   return Buffer.from(bytes.buffer, 0, written).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
-const ASCII = /^[\x00-\x7f]*$/;
-const EQUALS = 0x3d;
-
-/**
- * Node's native base64 decoder, where its result is provably the reference's: an ASCII string of whole
- * quads with at most two trailing '='. Node skips a character outside the alphabet and stops at an inner
- * '=', so any such character leaves fewer bytes than the length promises, and the caller falls back to
- * the exact (slower) decoder. Returns undefined when it cannot vouch for the result.
- */
-function nativeBase64Decode(signature: string): Buffer | undefined {
-  const length = signature.length;
-  if (length % 4 !== 0 || Buffer.byteLength(signature, 'utf8') !== length) return undefined;
-  let pads = 0;
-  if (length > 0 && signature.charCodeAt(length - 1) === EQUALS) {
-    pads = signature.charCodeAt(length - 2) === EQUALS ? 2 : 1;
-    if (pads === 2 && signature.charCodeAt(length - 3) === EQUALS) return undefined;
-  }
-  const bytes = Buffer.from(signature, 'base64');
-  return bytes.length === (length / 4) * 3 - pads ? bytes : undefined;
+/** A key, ready for subtraction: its shifts, and the same repeated as 32-bit words (4 bytes at a time). */
+interface PreparedKey {
+  readonly shifts: Uint8Array;
+  readonly words: Uint32Array;
 }
 
 let cachedKey: string | undefined;
-let cachedShifts: Uint8Array = new Uint8Array(0);
-function shiftsOf(key: string): Uint8Array {
+let cachedPrepared: PreparedKey = { shifts: new Uint8Array(0), words: new Uint32Array(0) };
+function prepare(key: string): PreparedKey {
   if (key !== cachedKey) {
-    cachedShifts = keyShifts(key);
+    const shifts = keyShifts(key);
+    // 4 periods of bytes make `period` whole words, and word w then always starts at shift (4w mod period).
+    const repeated = new Uint8Array(shifts.length * 4);
+    for (let i = 0; i < repeated.length; i++) repeated[i] = shifts[i % shifts.length] as number;
+    cachedPrepared = { shifts, words: new Uint32Array(repeated.buffer) };
     cachedKey = key;
   }
-  return cachedShifts;
+  return cachedPrepared;
 }
+
+// Bill-sized signatures decode in JavaScript into a reused buffer: no allocation, no native call.
+// Larger ones go through Node's native base64 decoder.
+const SMALL_SIGNATURE = 4096;
+const scratch = new Uint8Array((SMALL_SIGNATURE / 4) * 3);
 
 /**
  * Decode a signature as the article's Lambda did: returns exactly what the Python reference
@@ -171,91 +224,117 @@ export function decode(key: string, signature: string): string {
     );
   }
   if (typeof key !== 'string') throw new TypeError('The legacy signature key must be a string.');
-  let bytes: Uint8Array | undefined = nativeBase64Decode(signature);
-  if (!bytes) {
-    if (!ASCII.test(signature)) {
-      throw new InvalidSignatureError(
-        'not-ascii',
-        'The signature holds a character that is not ASCII: a genuine one only has letters, digits, "-", "_" and "=".',
-      );
+  let bytes: Uint8Array;
+  let length: number;
+  if (signature.length <= SMALL_SIGNATURE) {
+    bytes = scratch;
+    length = base64DecodeLikePython(signature, scratch);
+  } else {
+    const native = nativeBase64Decode(signature);
+    if (native) {
+      // A plain Uint8Array view: V8 reads it much faster than the Buffer subclass in the hot loop.
+      bytes = new Uint8Array(native.buffer, native.byteOffset, native.length);
+      length = native.length;
+    } else {
+      bytes = new Uint8Array(Math.ceil((signature.length * 3) / 4));
+      length = base64DecodeLikePython(signature, bytes);
     }
-    bytes = base64DecodeLikePython(signature);
   }
-  // Strict UTF-8 as Python's bytes.decode(): no overlong forms, no surrogates, nothing past U+10FFFF.
-  if (!isUtf8(bytes)) {
-    throw new InvalidSignatureError(
-      'not-utf8',
-      'The signature does not decode to valid text: it was altered or mistyped.',
-    );
-  }
-  const shifts = shiftsOf(key);
-  if (shifts.length === 0 && bytes.length > 0) {
+  const prepared = prepare(key);
+  if (prepared.shifts.length === 0 && length > 0) {
+    // Python decodes the whole text before its loop divides by the key's length.
+    if (!isUtf8(bytes.subarray(0, length))) throw notUtf8();
     throw new InvalidSignatureError('empty-key', 'The legacy signature key (SIGNATURE_KEY) is empty.');
   }
-  const written = shiftCodePoints(bytes, shifts);
+  const written = codePointsToLowBytes(bytes, length);
+  subtractKey(bytes, written, prepared);
   // Every output character is below U+0100, so latin1 maps each byte to exactly that character.
-  const out = bytes.subarray(0, written);
-  return written <= 256
-    ? String.fromCharCode.apply(null, out as unknown as number[])
-    : Buffer.from(out.buffer, out.byteOffset, written).toString('latin1');
+  return latin1String(bytes, written);
 }
 
 /**
- * Replace the valid UTF-8 in `bytes` by each code point minus its key shift, modulo 256, one byte each;
- * returns how many. Code points take at least one byte, so the output overwrites input already read.
+ * Check that `bytes` is strict UTF-8, as Python's bytes.decode() (no overlong forms, no surrogates,
+ * nothing past U+10FFFF), and replace it by the low byte of each code point (all that survives the
+ * modulo 256); returns how many. A code point takes at least one byte, so this overwrites input already read.
  */
-function shiftCodePoints(bytes: Uint8Array, shifts: Uint8Array): number {
-  const length = bytes.length;
-  const period = shifts.length;
-  // Genuine signatures hold only 1 and 2-byte characters (the encoder emits U+0000-U+00FF): that loop
-  // has no unpredictable branch. Only the low 8 bits of a code point matter after the modulo.
+function codePointsToLowBytes(bytes: Uint8Array, length: number): number {
+  // The encoder only writes U+0000-U+00FF: ASCII bytes, or C2/C3 and a continuation byte, whose code
+  // point is the continuation byte plus 0x40 after C3. Anything else leaves this loop for the general one.
   let written = 0;
-  let k = 0;
   let i = 0;
   while (i < length) {
     const b0 = bytes[i] as number;
-    if (b0 >= 0xe0) return shiftWideCodePoints(bytes, shifts, i, written, k);
-    const two = b0 >>> 7;
-    const b1 = bytes[i + two] as number;
-    const mask = -two; // all ones for a 2-byte character: selects without a branch
-    const low = (b0 & ~mask) | ((((b0 & 0x03) << 6) | (b1 & 0x3f)) & mask);
-    bytes[written++] = (low - (shifts[k] as number)) & 0xff;
-    if (++k === period) k = 0;
-    i += 1 + two;
+    if (b0 < 0x80) {
+      bytes[written++] = b0;
+      i += 1;
+    } else {
+      const b1 = bytes[i + 1] as number;
+      if ((b0 & 0xfe) !== 0xc2 || (b1 & 0xc0) !== 0x80) break;
+      bytes[written++] = b1 + ((b0 & 1) << 6);
+      i += 2;
+    }
+  }
+  if (i === length) return written;
+  // What was read so far is valid and ends on a character boundary: the rest must be valid on its own.
+  if (!isUtf8(bytes.subarray(i, length))) throw notUtf8();
+  while (i < length) {
+    const b0 = bytes[i] as number;
+    // The low 8 bits of a code point are in its last two bytes.
+    if (b0 < 0x80) {
+      bytes[written++] = b0;
+      i += 1;
+    } else if (b0 < 0xe0) {
+      bytes[written++] = ((b0 & 0x03) << 6) | ((bytes[i + 1] as number) & 0x3f);
+      i += 2;
+    } else if (b0 < 0xf0) {
+      bytes[written++] = (((bytes[i + 1] as number) & 0x03) << 6) | ((bytes[i + 2] as number) & 0x3f);
+      i += 3;
+    } else {
+      bytes[written++] = (((bytes[i + 2] as number) & 0x03) << 6) | ((bytes[i + 3] as number) & 0x3f);
+      i += 4;
+    }
   }
   return written;
 }
 
-/** The general case, from the first 3 or 4-byte character on. */
-function shiftWideCodePoints(
-  bytes: Uint8Array,
-  shifts: Uint8Array,
-  from: number,
-  written: number,
-  k: number,
-): number {
-  const length = bytes.length;
+const HIGH_BITS = 0x80808080 | 0;
+const WORDWISE_FROM = 64;
+
+/**
+ * bytes[i] = (bytes[i] - shift[i mod period]) mod 256: Python's (256 + ord(ch) - ord(key[i])) % 256.
+ * Four bytes at a time where the buffer allows it, each byte apart (no borrow crosses bytes).
+ */
+function subtractKey(bytes: Uint8Array, count: number, key: PreparedKey): void {
+  const { shifts, words: keyWords } = key;
   const period = shifts.length;
-  let i = from;
-  while (i < length) {
-    const b0 = bytes[i] as number;
-    let point: number;
-    if (b0 < 0x80) {
-      point = b0;
-      i += 1;
-    } else if (b0 < 0xe0) {
-      point = ((b0 & 0x1f) << 6) | ((bytes[i + 1] as number) & 0x3f);
-      i += 2;
-    } else if (b0 < 0xf0) {
-      point = (((bytes[i + 1] as number) & 0x3f) << 6) | ((bytes[i + 2] as number) & 0x3f);
-      i += 3;
-    } else {
-      point = (((bytes[i + 2] as number) & 0x3f) << 6) | ((bytes[i + 3] as number) & 0x3f);
-      i += 4;
+  let start = 0;
+  if (count >= WORDWISE_FROM && bytes.byteOffset % 4 === 0) {
+    const wordCount = count >>> 2;
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, wordCount);
+    let k = 0;
+    for (let w = 0; w < wordCount; w++) {
+      const x = words[w] as number;
+      const y = keyWords[k] as number;
+      words[w] = ((x | HIGH_BITS) - (y & ~HIGH_BITS)) ^ ((x ^ ~y) & HIGH_BITS);
+      if (++k === period) k = 0;
     }
-    // (256 + ord(ch) - ord(key[i])) % 256 with Python's non-negative modulo.
-    bytes[written++] = (point - (shifts[k] as number)) & 0xff;
+    start = wordCount * 4;
+  }
+  let k = start % period;
+  for (let i = start; i < count; i++) {
+    bytes[i] = ((bytes[i] as number) - (shifts[k] as number)) & 0xff;
     if (++k === period) k = 0;
   }
-  return written;
+}
+
+// Short strings build fastest from a plain array (V8's fast path for apply); long ones natively.
+const SHORT_STRING = 128;
+const charCodes: number[] = [];
+
+/** The first `length` bytes as a string of U+0000-U+00FF characters. */
+function latin1String(bytes: Uint8Array, length: number): string {
+  if (length > SHORT_STRING) return Buffer.from(bytes.buffer, bytes.byteOffset, length).toString('latin1');
+  charCodes.length = length;
+  for (let i = 0; i < length; i++) charCodes[i] = bytes[i] as number;
+  return String.fromCharCode.apply(null, charCodes);
 }
