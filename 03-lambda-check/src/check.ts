@@ -5,6 +5,7 @@
  * Read top to bottom: preflight and method, body, secrets, check, answer; one log line per request.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { siteOrigin } from '../../shared/settings.json';
 import { customerOf, type RequestLog, writeLog } from './log';
 import { readSignature } from './request';
 import { respond, type Status } from './respond';
@@ -18,7 +19,7 @@ type Event = Partial<APIGatewayProxyEvent> | null | undefined;
 export async function handler(event: Event, context?: Partial<Context>): Promise<APIGatewayProxyResult> {
   const started = performance.now();
   const requestId = context?.awsRequestId ?? event?.requestContext?.requestId ?? '-';
-  const cors = { allowedOrigin: process.env.ALLOWED_ORIGIN || 'http://localhost:8080' };
+  const cors = { allowedOrigin: process.env.ALLOWED_ORIGIN || siteOrigin };
   const answer = (
     status: Status,
     body: unknown,
