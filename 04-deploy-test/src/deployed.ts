@@ -54,9 +54,8 @@ export async function deployedCheckUrl(
   const name = stackName(SERVICES.api, env);
   let stack: Stack | undefined;
   try {
-    ({
-      Stacks: [stack] = [],
-    } = await client.send(new DescribeStacksCommand({ StackName: name })));
+    const answer = await client.send(new DescribeStacksCommand({ StackName: name }));
+    stack = answer.Stacks?.[0];
   } catch (error) {
     if (isMissingStack(error)) {
       throw new DeployedApiError(
