@@ -1,0 +1,102 @@
+/**
+ * The chapter's offline stand-in for Amazon S3: s3rver on 127.0.0.1, data kept on disk (so a second run
+ * finds the site it uploaded before), and S3's static website hosting (index and error documents).
+ *
+ * On AWS the bucket is never a website (S3 website endpoints have no HTTPS, and the bucket stays private:
+ * CloudFront serves it in chapter 02). Locally, the website endpoint is the simplest way to see the site
+ * as S3 stores it: same keys, same Content-Type and Cache-Control headers.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketWebsiteCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { port as configuredPort, region } from '../../shared/src/config';
+import { LOCAL_DATA_PATH } from '../../shared/src/env';
+import { assertPortFree, LOOPBACK } from '../../shared/src/process';
+
+/** s3rver knows one account: these are its documented credentials, not secrets. */
+export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const DEFAULT_LOCAL_S3_DIR = path.join(LOCAL_DATA_PATH, 's3');
+
+export interface LocalS3Options {
+  /** Default: S3_PORT (4569). Tests pass freePort(). */
+  readonly port?: number;
+  /** Where buckets live on disk; default .local/s3 at the repository root. */
+  readonly dataDir?: string;
+}
+
+export interface LocalS3 {
+  /** The S3 API: http://127.0.0.1:<port> */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** The environment that points any AWS SDK or CLI at this server (endpoint and s3rver's key pair). */
+  readonly env: Readonly<Record<string, string>>;
+  /** http://<bucket>.s3-website.localhost:<port>/ (browsers and curl resolve *.localhost to this machine). */
+  websiteUrl(bucket: string): string;
+  /** Create the bucket if needed and turn on website hosting (index.html, 404.html). */
+  createWebsiteBucket(bucket: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS3> {
+  const port = options.port ?? configuredPort('S3_PORT');
+  const dataDir = path.resolve(options.dataDir ?? DEFAULT_LOCAL_S3_DIR);
+  await assertPortFree(port, 'S3_PORT');
+  mkdirSync(dataDir, { recursive: true });
+  const server = new S3rver({
+    address: LOOPBACK,
+    port,
+    directory: dataDir,
+    // Requests for BUCKET.s3-website.localhost:PORT are served as S3 website requests.
+    serviceEndpoint: 'localhost',
+    silent: true,
+  });
+  await server.run();
+  const endpoint = `http://${LOOPBACK}:${port}`;
+  const client = new S3Client({
+    region: region(),
+    endpoint,
+    forcePathStyle: true,
+    credentials: LOCAL_S3_CREDENTIALS,
+  });
+
+  return {
+    endpoint,
+    port,
+    dataDir,
+    env: {
+      AWS_ENDPOINT_URL_S3: endpoint,
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+    },
+    websiteUrl: (bucket) => `http://${bucket}.s3-website.localhost:${port}/`,
+    async createWebsiteBucket(bucket) {
+      const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(
+        () => true,
+        () => false,
+      );
+      if (!exists) await client.send(new CreateBucketCommand({ Bucket: bucket }));
+      await client.send(
+        new PutBucketWebsiteCommand({
+          Bucket: bucket,
+          WebsiteConfiguration: {
+            IndexDocument: { Suffix: 'index.html' },
+            ErrorDocument: { Key: '404.html' },
+          },
+        }),
+      );
+    },
+    async stop() {
+      client.destroy();
+      // Keep-alive connections (a browser's) would hold close() open: end them.
+      server.httpServer?.closeAllConnections();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * What the check page shows for an answer of the signature API (chapter 03, POST /check).
+ * Pure functions, no DOM: the page renders the view, the tests feed it every answer the API can give.
+ *
+ *   200 {authentic: true, scheme, bill: {email, billNumber}, text, expiresAt?}
+ *   400 {authentic: false, scheme, reason, message: "This is not an authentic signature", detail}
+ *   405, 413, 503 {error, message}
+ */
+
+export type Scheme = 'legacy' | 'token';
+
+export type ResultView =
+  | {
+      kind: 'authentic';
+      title: string;
+      scheme: string;
+      email: string;
+      billNumber: string;
+      expires?: string;
+    }
+  | { kind: 'not-authentic'; title: string; detail?: string; next: string }
+  | { kind: 'error'; title: string; detail: string };
+
+export const NOT_AUTHENTIC_TITLE = 'This is not an authentic signature';
+
+const SCHEME_NAMES: Record<Scheme, string> = {
+  legacy: 'Original signature (bills from 2019)',
+  token: 'Signed token (HMAC-SHA256)',
+};
+
+const NEXT_STEP =
+  'Copy the signature again from your bill, all of it, and check once more. If it still fails, the bill was not issued by 5€ pour rien: reply to the email that brought it and we will look.';
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+function parseJson(body: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(body);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function expiryText(value: unknown): string | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  return new Date(value * 1000).toISOString().slice(0, 10);
+}
+
+/** The view for an HTTP answer of the API: its status and raw body text. */
+export function viewForResponse(status: number, body: string): ResultView {
+  const json = parseJson(body);
+  if (status === 200 && json?.authentic === true && isObject(json.bill)) {
+    const email = text(json.bill.email);
+    const billNumber = text(json.bill.billNumber);
+    if (email && billNumber) {
+      const scheme =
+        json.scheme === 'legacy' || json.scheme === 'token' ? SCHEME_NAMES[json.scheme] : 'Unknown';
+      const expires = expiryText(json.expiresAt);
+      return {
+        kind: 'authentic',
+        title: 'Authentic signature',
+        scheme,
+        email,
+        billNumber,
+        ...(expires ? { expires } : {}),
+      };
+    }
+  }
+  if (status === 400 && json?.authentic === false) {
+    const detail = text(json.detail);
+    return {
+      kind: 'not-authentic',
+      title: text(json.message) ?? NOT_AUTHENTIC_TITLE,
+      ...(detail ? { detail } : {}),
+      next: NEXT_STEP,
+    };
+  }
+  const message = text(json?.message);
+  switch (status) {
+    case 413:
+      return {
+        kind: 'error',
+        title: 'That is too long to be a signature',
+        detail: message ?? 'Paste only the signature from your bill.',
+      };
+    case 429:
+      return {
+        kind: 'error',
+        title: 'Too many checks at once',
+        detail: 'The service is busy: wait a few seconds, then press Check again.',
+      };
+    case 503:
+      return {
+        kind: 'error',
+        title: 'The checking service is not ready',
+        detail: message ?? 'It is not configured yet: try again later.',
+      };
+    default:
+      return {
+        kind: 'error',
+        title: 'The check did not work',
+        detail: `The checking service answered ${status}${message ? `: ${message}` : ''}. Try again in a minute.`,
+      };
+  }
+}
+
+/** The view when no answer came back at all (network down, API not running, CORS refused). */
+export function viewForNetworkError(checkUrl: string): ResultView {
+  return {
+    kind: 'error',
+    title: 'The checking service could not be reached',
+    detail: `Nothing answered at ${checkUrl}. Check your connection and try again; if you run the workshop locally, start the API (npm run chapter:3 -- --offline).`,
+  };
+}
+
+/** The view when the site was built without an API address (chapter 03 not deployed yet). */
+export function viewForMissingApi(): ResultView {
+  return {
+    kind: 'error',
+    title: 'No checking service is configured',
+    detail:
+      'This site was built without the address of its API. Deploy chapter 03, then publish the site again (npm run chapter:2).',
+  };
+}
+
+/** What the learner pasted, as the API wants it: every space and line break removed. */
+export function normaliseSignature(input: string): string {
+  return input.replace(/\s+/g, '');
+}
