@@ -50,7 +50,7 @@ const [[pyBillRate, pyBillHash], [pyBigSeconds, pyBigHash], [pyMixedSeconds, pyM
   .toString()
   .trim()
   .split('\n')
-  .map((line) => line.split(' ')) as [string, string][];
+  .map((line) => line.split(' ')) as [[string, string], [string, string], [string, string]];
 
 function secondsPerDecode(signature: string): { seconds: number; out: string } {
   let runs = 0;

@@ -1,0 +1,70 @@
+/**
+ * npm run teardown [-- --yes] [--parameters]: remove every stack the chapters created for this stage,
+ * emptying their buckets first, then the Lambda's log group; asks first unless --yes.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { clientOptions, explainAwsError } from '../src/aws';
+import { region, stage } from '../src/config';
+import { loadDotEnv } from '../src/env';
+import { awsTeardownClients, describePlan, planTeardown, runTeardown } from '../src/teardown';
+
+const USAGE = `Usage: npm run teardown [-- --yes] [--parameters]
+  --yes         do not ask before deleting
+  --parameters  also delete the SSM parameters holding the signature keys`;
+
+async function main(): Promise<number> {
+  let values: { yes?: boolean; parameters?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        yes: { type: 'boolean', short: 'y', default: false },
+        parameters: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`teardown: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  loadDotEnv();
+  const clients = awsTeardownClients(clientOptions());
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(`Looking for the workshop's resources in ${region()}, stage ${stage()}...`);
+  const plan = await planTeardown(clients, { withParameters: values.parameters ?? false });
+  const lines = describePlan(plan);
+  if (plan.stacks.length === 0) say('No chapter stack is deployed for this stage.');
+  say('This removes:');
+  for (const line of lines) say(`  - ${line}`);
+  if (!values.yes) {
+    if (!process.stdin.isTTY) {
+      process.stderr.write(
+        'teardown: not asking on a non-interactive terminal: run it again with -- --yes\n',
+      );
+      return 2;
+    }
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = (await rl.question('Delete all of this? [y/N] ')).trim().toLowerCase();
+    rl.close();
+    if (answer !== 'y' && answer !== 'yes') {
+      say('Nothing was deleted.');
+      return 1;
+    }
+  }
+  const removed = await runTeardown(clients, plan, { say });
+  say(removed.length ? `Removed ${removed.length} thing(s):` : 'Nothing was left to remove.');
+  for (const line of removed) say(`  - ${line}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`teardown: ${explainAwsError(error)}\n`);
+    process.exit(1);
+  },
+);
