@@ -64,7 +64,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`teardown: ${explainAwsError(error)}\n`);
+    process.stderr.write(`teardown: ${explainAwsError(error, { offlineHint: false })}\n`);
     process.exit(1);
   },
 );

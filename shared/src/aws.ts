@@ -29,25 +29,27 @@ export function endpointFor(
 const CREDENTIALS_HELP = `Set up AWS credentials first (no AdministratorAccess user needed):
   - with IAM Identity Center (SSO): aws configure sso, then export AWS_PROFILE=<profile> and aws sso login
   - or with an access key of a least-privilege user: aws configure
-See the top README, "AWS credentials". To work without an AWS account, add -- --offline to the command.`;
+See the top README, "AWS credentials".`;
+const OFFLINE_HINT = '\nTo work without an AWS account, add -- --offline to the command.';
 
 /** A message a learner can act on, for the errors the SDK throws when credentials or access are missing. */
-export function explainAwsError(error: unknown): string {
+export function explainAwsError(error: unknown, options: { offlineHint?: boolean } = {}): string {
+  const hint = options.offlineHint === false ? '' : OFFLINE_HINT;
   const e = error as { name?: string; message?: string; Code?: string };
   const name = e?.name ?? e?.Code ?? 'Error';
   switch (name) {
     case 'CredentialsProviderError':
     case 'CredentialsError':
-      return `No AWS credentials were found.\n${CREDENTIALS_HELP}`;
+      return `No AWS credentials were found.\n${CREDENTIALS_HELP}${hint}`;
     case 'ExpiredToken':
     case 'ExpiredTokenException':
     case 'TokenRefreshRequired':
-      return `Your AWS credentials have expired: sign in again (aws sso login, or a fresh access key).\n${CREDENTIALS_HELP}`;
+      return `Your AWS credentials have expired: sign in again (aws sso login, or a fresh access key).\n${CREDENTIALS_HELP}${hint}`;
     case 'InvalidClientTokenId':
     case 'UnrecognizedClientException':
     case 'InvalidAccessKeyId':
     case 'SignatureDoesNotMatch':
-      return `AWS does not recognise these credentials (${name}): check the access key or profile.\n${CREDENTIALS_HELP}`;
+      return `AWS does not recognise these credentials (${name}): check the access key or profile.\n${CREDENTIALS_HELP}${hint}`;
     case 'AccessDenied':
     case 'AccessDeniedException':
       return `AWS refused the call (${name}): ${e.message ?? ''}\nThe deploying identity needs the workshop's policy (shared/iam/deployer-policy.json).`;
