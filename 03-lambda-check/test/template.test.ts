@@ -1,0 +1,187 @@
+/**
+ * The infrastructure, read from the CloudFormation template `serverless package` writes (never deployed):
+ * runtime, architecture, memory, timeout, log retention, throttling, least-privilege IAM, no secret.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import settings from '../../shared/settings.json';
+import { checkFunctionName, parameterNames } from '../../shared/src/config';
+import { type Packaged, packageIsolated } from '../scripts/package-isolated';
+import { loadEvent, TEST_SECRETS } from './support/events';
+import { readZip } from './support/zip';
+
+// A value that must never reach the template or the zip, even when it is in the deploying shell.
+const CANARY = 'canary-secret-never-in-template';
+const env = {
+  SIGNATURE_KEY: CANARY,
+  SIGNING_KEYS: `canary:${CANARY}-0123456789`,
+  STAGE: undefined,
+  AWS_REGION: undefined,
+  SITE_ORIGIN: undefined,
+};
+
+let plain: Packaged;
+let withKey: Packaged;
+
+beforeAll(async () => {
+  [plain, withKey] = await Promise.all([
+    packageIsolated([], env),
+    packageIsolated(['--param', 'requireApiKey=true'], env),
+  ]);
+}, 90_000);
+
+afterAll(() => {
+  plain?.remove();
+  withKey?.remove();
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation resources are free-form JSON
+const resourcesOf = (template: any, type: string): any[] =>
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  Object.values(template.Resources).filter((resource: any) => resource.Type === type);
+const one = (template: unknown, type: string) => {
+  const found = resourcesOf(template, type);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+describe('the check function', () => {
+  it('runs the workshop runtime on arm64 with 128 MB and a timeout of a few seconds', () => {
+    const fn = one(plain.template, 'AWS::Lambda::Function').Properties;
+    expect(fn).toMatchObject({
+      FunctionName: checkFunctionName({}),
+      Handler: 'src/check.handler',
+      Runtime: settings.runtime,
+      Architectures: [settings.architecture],
+      MemorySize: 128,
+    });
+    expect(fn.Timeout).toBeGreaterThanOrEqual(3);
+    expect(fn.Timeout).toBeLessThanOrEqual(10);
+  });
+
+  it('knows the names of its SSM parameters, never their values', () => {
+    const variables = one(plain.template, 'AWS::Lambda::Function').Properties.Environment.Variables;
+    const names = parameterNames({});
+    expect(variables).toEqual({
+      SIGNATURE_KEY_PARAMETER: names.legacyKey,
+      SIGNING_KEYS_PARAMETER: names.signingKeys,
+      ALLOWED_ORIGIN: settings.siteOrigin,
+    });
+    for (const packaged of [plain, withKey]) {
+      expect(JSON.stringify(packaged.template)).not.toContain(CANARY);
+      for (const [, content] of readZip(packaged.zip)) expect(content.toString('utf8')).not.toContain(CANARY);
+    }
+  });
+
+  it('keeps its logs 14 days', () => {
+    expect(one(plain.template, 'AWS::Logs::LogGroup').Properties).toEqual({
+      LogGroupName: `/aws/lambda/${checkFunctionName({})}`,
+      RetentionInDays: 14,
+    });
+  });
+
+  it('ships one minified file without the AWS SDK, which it imports lazily from the runtime', () => {
+    const entries = readZip(plain.zip);
+    expect([...entries.keys()]).toEqual(['src/check.js']);
+    const code = (entries.get('src/check.js') as Buffer).toString('utf8');
+    expect(code).toContain('require("@aws-sdk/client-ssm")');
+    expect(code).not.toMatch(/GetParametersCommand\s*extends|smithy|class \w+ extends \w+Client/);
+    expect(code.split('\n').length).toBeLessThan(5); // minified
+  });
+
+  it('runs from the zip alone in a fresh Node process, never loading the SDK when the keys are in the environment', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chapter03-zip-'));
+    try {
+      writeFileSync(path.join(dir, 'check.js'), readZip(plain.zip).get('src/check.js') as Buffer);
+      const script = `
+        require('./check.js').handler(${JSON.stringify(loadEvent('legacy-raw-text'))}).then((response) => {
+          const sdk = Object.keys(require.cache).filter((file) => file.includes('aws-sdk'));
+          process.stderr.write(JSON.stringify({ status: response.statusCode, sdk }));
+        });`;
+      const run = spawnSync(process.execPath, ['-e', script], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, ...TEST_SECRETS },
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(run.stderr)).toEqual({ status: 200, sdk: [] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('least privilege', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: IAM statements are free-form JSON
+  const statements = (): any[] =>
+    one(plain.template, 'AWS::IAM::Role').Properties.Policies.flatMap(
+      // biome-ignore lint/suspicious/noExplicitAny: as above
+      (policy: any) => policy.PolicyDocument.Statement,
+    );
+
+  it('grants no wildcard action and no wildcard resource', () => {
+    for (const statement of statements()) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of [statement.Action].flat()) expect(action).not.toContain('*');
+      for (const resource of [statement.Resource].flat()) expect(resource).not.toBe('*');
+    }
+  });
+
+  it('reads exactly its two parameters, and nothing else of SSM', () => {
+    const ssm = statements().filter((s) => [s.Action].flat().some((a: string) => a.startsWith('ssm:')));
+    expect(ssm).toHaveLength(1);
+    expect(ssm[0].Action).toEqual(['ssm:GetParameters']);
+    const arns = ssm[0].Resource.map((r: { 'Fn::Join': [string, unknown[]] }) => r['Fn::Join'][1].at(-1));
+    const names = parameterNames({});
+    expect(arns).toEqual([`:parameter${names.legacyKey}`, `:parameter${names.signingKeys}`]);
+  });
+
+  it('only lets API Gateway invoke the function', () => {
+    const permission = one(plain.template, 'AWS::Lambda::Permission').Properties;
+    expect(permission).toMatchObject({
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+});
+
+describe('the API', () => {
+  it('routes every method of /check to the function (ANY), POST on its own', () => {
+    const methods = resourcesOf(plain.template, 'AWS::ApiGateway::Method').map(
+      (m) => m.Properties.HttpMethod,
+    );
+    expect(methods.sort()).toEqual(['ANY', 'POST']);
+  });
+
+  it('throttles the stage', () => {
+    const deployment = one(plain.template, 'AWS::ApiGateway::Deployment').Properties;
+    expect(deployment.StageName).toBe(settings.stage);
+    expect(deployment.StageDescription.MethodSettings).toEqual([
+      { HttpMethod: '*', ResourcePath: '/*', ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+    ]);
+  });
+
+  it('has an API key and a usage plan, and requires the key on POST only when switched on', () => {
+    expect(one(plain.template, 'AWS::ApiGateway::UsagePlan').Properties).toMatchObject({
+      Throttle: { BurstLimit: 5, RateLimit: 2 },
+      Quota: { Limit: 1000, Period: 'DAY' },
+    });
+    one(plain.template, 'AWS::ApiGateway::ApiKey');
+    const required = (packaged: Packaged) =>
+      Object.fromEntries(
+        resourcesOf(packaged.template, 'AWS::ApiGateway::Method').map((m) => [
+          m.Properties.HttpMethod,
+          m.Properties.ApiKeyRequired,
+        ]),
+      );
+    expect(required(plain)).toEqual({ ANY: false, POST: false });
+    expect(required(withKey)).toEqual({ ANY: false, POST: true });
+  });
+
+  it('gives the endpoint URL as a stack output', () => {
+    const value = JSON.stringify(plain.template.Outputs.CheckUrl.Value);
+    expect(value).toContain('.execute-api.');
+    expect(value).toContain(`/${settings.stage}/check`);
+  });
+});
