@@ -79,7 +79,7 @@ describe('the Postman collection', () => {
 describe('the Postman environments', () => {
   const local = loadEnvironment('local');
   const aws = loadEnvironment('aws');
-  const valueOf = (env: typeof local, key: string) => env.values.find((v) => v.key === key)?.value;
+  const valueIn = (env: typeof local, key: string) => env.values.find((v) => v.key === key)?.value;
 
   it('name the same variables, which are every variable the collection reads but its own', () => {
     const keys = (env: typeof local) => env.values.map((v) => v.key).sort();
@@ -99,14 +99,14 @@ describe('the Postman environments', () => {
 
   it('point the local one at the offline API of shared/settings.json', () => {
     expect(local._postman_variable_scope).toBe('environment');
-    expect(valueOf(local, 'checkUrl')).toBe(
+    expect(valueIn(local, 'checkUrl')).toBe(
       `http://127.0.0.1:${settings.ports.API_PORT}/${settings.stage}/check`,
     );
-    expect(valueOf(local, 'siteOrigin')).toBe(settings.siteOrigin);
+    expect(valueIn(local, 'siteOrigin')).toBe(settings.siteOrigin);
   });
 
   it('leave the AWS endpoint for the learner to fill in', () => {
-    expect(valueOf(aws, 'checkUrl')).toBe('');
+    expect(valueIn(aws, 'checkUrl')).toBe('');
   });
 
   it('hold no secret: keys and API key are empty and marked secret', () => {
@@ -114,7 +114,7 @@ describe('the Postman environments', () => {
       for (const key of ['signatureKey', 'signingKeys', 'apiKey']) {
         expect(env.values.find((v) => v.key === key)).toMatchObject({ value: '', type: 'secret' });
       }
-      for (const key of ['legacySignature', 'token']) expect(valueOf(env, key)).toBe('');
+      for (const key of ['legacySignature', 'token']) expect(valueIn(env, key)).toBe('');
     }
   });
 });
