@@ -11,6 +11,8 @@ export interface PreviewOptions {
   readonly dir: string;
   /** Default SITE_PORT (8080): http://localhost:8080 is the origin chapter 03's API allows by default. */
   readonly port?: number;
+  /** Extra response headers, e.g. the security headers CloudFront adds (npm run chapter:2 -- --offline). */
+  readonly headers?: Readonly<Record<string, string>>;
   /** One line per request, e.g. "GET /check.html". */
   readonly onRequest?: (line: string) => void;
 }
@@ -26,6 +28,7 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
   const server = createServer({
     root: options.dir,
     cache: -1,
+    headers: { ...options.headers },
     showDir: 'false',
     autoIndex: 'false',
     logFn: (request, _response, error) => {

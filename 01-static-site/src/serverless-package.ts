@@ -31,7 +31,7 @@ export async function packageTemplate(
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--param=${name}=${value}`);
   try {
     // No credentials are needed to package; make sure none are used even if the shell has some.
-    const env = {
+    const env: NodeJS.ProcessEnv = {
       ...process.env,
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
