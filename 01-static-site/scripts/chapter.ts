@@ -8,6 +8,7 @@ import { port, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv } from '../../shared/src/env';
 import { isListening } from '../../shared/src/process';
 import { startLocalS3 } from '../offline/local-s3';
+import { localBucketName, publishToLocalS3 } from '../offline/local-site';
 import { startPreview } from '../offline/preview';
 import { originOf, resolveApiBaseUrl } from '../src/api-url';
 import { callerAccount, runServerless, stackOutputs } from '../src/aws-stack';
@@ -54,17 +55,18 @@ function waitForCtrlC(stop: () => Promise<void>): void {
 
 async function offline(apiUrl: string | undefined, dryRun: boolean): Promise<void> {
   const s3 = await startLocalS3();
-  const bucket = `${SERVICES.site}-${stage()}`;
-  await s3.createWebsiteBucket(bucket);
-  // From here on the upload is the very code that talks to AWS, pointed at the local S3 by AWS_ENDPOINT_URL_S3.
-  Object.assign(process.env, s3.env);
+  const bucket = localBucketName();
   say(`Local S3 on ${s3.endpoint} (data in ${s3.dataDir}), bucket ${bucket} with website hosting.`);
   const apiBaseUrl = await resolveApiBaseUrl({ flag: apiUrl, offline: true });
-  const build = await buildSite({ apiBaseUrl });
-  describeBuild(build, apiBaseUrl);
-  const summary = await uploadSite({ bucket, dir: build.outDir, dryRun });
-  say(formatSummary(summary));
-  const url = s3.websiteUrl(bucket);
+  // The same upload code as on AWS, pointed at the local S3 by AWS_ENDPOINT_URL_S3 (see local-site.ts).
+  const site = await publishToLocalS3(s3, {
+    bucket,
+    apiBaseUrl,
+    dryRun,
+    onBuilt: (build) => describeBuild(build, apiBaseUrl),
+  });
+  say(formatSummary(site.upload));
+  const url = site.url;
   if (dryRun) {
     await s3.stop();
     return;

@@ -13,6 +13,15 @@ export function s3Client(env: Readonly<Record<string, string | undefined>> = pro
       ? {
           endpoint,
           forcePathStyle: true,
+          // A local stand-in's key pair, when given in `env` (LocalS3.env), rather than your AWS profile's.
+          ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+            ? {
+                credentials: {
+                  accessKeyId: env.AWS_ACCESS_KEY_ID,
+                  secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+                },
+              }
+            : {}),
           // Local stand-ins do not all know the SDK's newer default checksums: send them only when S3 requires.
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',

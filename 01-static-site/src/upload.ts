@@ -92,7 +92,9 @@ function explain(error: unknown, bucket: string): UploadError {
       `The bucket "${bucket}" does not exist here. Create it first (npm run chapter:1 deploys it; offline, npm run chapter:1 -- --offline makes a local one), and check the region (AWS_REGION).`,
     );
   }
-  if (name === 'ECONNREFUSED' || (error as { code?: string })?.code === 'ECONNREFUSED') {
+  // The SDK wraps network errors ("AWS SDK error wrapper for Error: connect ECONNREFUSED ...").
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test(message ?? '')) {
     return new UploadError(
       'Nothing answers at the S3 endpoint (AWS_ENDPOINT_URL_S3): start the local S3 first (npm run chapter:1 -- --offline).',
     );
@@ -146,7 +148,7 @@ export async function uploadSite(options: UploadOptions): Promise<UploadSummary>
   const width = Math.max(...files.map((f) => f.key.length), ...[...remote.keys()].map((k) => k.length));
   const line = (action: string, key: string, rest = '') =>
     log(
-      `  ${(dryRun ? `would ${action}` : action).padEnd(dryRun ? 14 : 8)} ${key.padEnd(width)}  ${rest}`.trimEnd(),
+      `  ${(dryRun && action !== 'same' ? `would ${action}` : action).padEnd(dryRun ? 12 : 6)} ${key.padEnd(width)}  ${rest}`.trimEnd(),
     );
 
   const added: string[] = [];

@@ -1,0 +1,82 @@
+/**
+ * Chapter 01's stack as `serverless package` renders it (no AWS account): one private, encrypted bucket,
+ * and the outputs chapter 02 imports.
+ */
+import { CHAPTER_DIR } from '../src/build';
+import { type CloudFormationTemplate, packageTemplate } from '../src/serverless-package';
+
+let template: CloudFormationTemplate;
+
+beforeAll(async () => {
+  template = await packageTemplate(CHAPTER_DIR);
+}, 60_000);
+
+const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+
+describe('the site bucket', () => {
+  const bucket = () => template.Resources.SiteBucket as { Type: string; Properties: Record<string, unknown> };
+
+  it('is the one bucket of the chapter besides osls own deployment bucket', () => {
+    expect(
+      ofType('AWS::S3::Bucket')
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(['ServerlessDeploymentBucket', 'SiteBucket']);
+  });
+
+  it('blocks every kind of public access', () => {
+    expect(bucket().Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('has ACLs turned off: the owner owns every object', () => {
+    expect(bucket().Properties.OwnershipControls).toEqual({
+      Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
+    });
+  });
+
+  it('is encrypted at rest with S3-managed keys, which CloudFront can read without a KMS policy', () => {
+    expect(bucket().Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true },
+      ],
+    });
+  });
+
+  it('is not a website, has no versioning (the documented choice) and no fixed name', () => {
+    const properties = bucket().Properties;
+    expect(properties.WebsiteConfiguration).toBeUndefined();
+    expect(properties.VersioningConfiguration).toBeUndefined();
+    expect(properties.BucketName).toBeUndefined();
+  });
+
+  it('has no bucket policy of its own: chapter 02 writes the only one, for CloudFront', () => {
+    const policies = ofType('AWS::S3::BucketPolicy').map(([, r]) => r.Properties?.Bucket);
+    expect(policies).toEqual([{ Ref: 'ServerlessDeploymentBucket' }]);
+  });
+});
+
+describe('the outputs', () => {
+  it('export the bucket name, ARN and regional domain for chapter 02', () => {
+    const exported = Object.fromEntries(
+      Object.entries(template.Outputs ?? {}).map(([key, output]) => [key, output.Export?.Name]),
+    );
+    expect(exported).toMatchObject({
+      SiteBucketName: 'cinq-euros-site-dev-SiteBucketName',
+      SiteBucketArn: 'cinq-euros-site-dev-SiteBucketArn',
+      SiteBucketRegionalDomainName: 'cinq-euros-site-dev-SiteBucketRegionalDomainName',
+    });
+    expect(template.Outputs?.SiteBucketRegionalDomainName?.Value).toEqual({
+      'Fn::GetAtt': ['SiteBucket', 'RegionalDomainName'],
+    });
+  });
+
+  it('follow the stage', async () => {
+    const other = await packageTemplate(CHAPTER_DIR, { stage: 'prod' });
+    expect(other.Outputs?.SiteBucketName?.Export?.Name).toBe('cinq-euros-site-prod-SiteBucketName');
+  }, 60_000);
+});
