@@ -1,109 +1,63 @@
 /**
  * POST /check: is this bill signature authentic? An API Gateway (REST, proxy integration) handler.
  *
- * The event holds the HTTP request (method, headers, body); the answer must be {statusCode, headers, body}.
- * Read top to bottom: preflight and method, body, secrets, check, answer; one log line per request.
+ * The event holds the HTTP request (method, headers, body); the answer must be {statusCode, headers, body}
+ * or API Gateway answers 502. Read top to bottom: method, body, secrets, check; one log line per request.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { siteOrigin } from '../../shared/settings.json';
-import { customerOf, type RequestLog, writeLog } from './log';
+import {
+  type Answer,
+  authentic,
+  methodNotAllowed,
+  notAuthentic,
+  notConfigured,
+  preflight,
+  tooLarge,
+} from './answers';
+import { writeLog } from './log';
 import { readSignature } from './request';
-import { respond, type Status } from './respond';
+import { respond } from './respond';
 import { NotConfiguredError, secrets } from './secrets';
 import { checkSignature } from './verify-signature';
-
-const NOT_AUTHENTIC = 'This is not an authentic signature';
 
 type Event = Partial<APIGatewayProxyEvent> | null | undefined;
 
 export async function handler(event: Event, context?: Partial<Context>): Promise<APIGatewayProxyResult> {
   const started = performance.now();
+  const { status, body, log } = await decide(event);
+  const { level, ...fields } = log;
   const requestId = context?.awsRequestId ?? event?.requestContext?.requestId ?? '-';
-  const cors = { allowedOrigin: process.env.ALLOWED_ORIGIN || siteOrigin };
-  const answer = (
-    status: Status,
-    body: unknown,
-    log: Omit<RequestLog, 'requestId' | 'status' | 'durationMs'>,
-  ) => {
-    const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
-    writeLog({ ...log, requestId, status, durationMs });
-    return respond(
-      status,
-      body,
-      status === 405 ? { ...cors, extraHeaders: { Allow: 'POST, OPTIONS' } } : cors,
-    );
-  };
+  const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+  writeLog({ level, requestId, status, ...fields, durationMs });
+  return respond(status, body, {
+    allowedOrigin: process.env.ALLOWED_ORIGIN || siteOrigin,
+    extraHeaders: status === 405 ? { Allow: 'POST, OPTIONS' } : undefined,
+  });
+}
 
-  // 1. Only POST checks a signature; browsers ask first with an OPTIONS preflight.
+async function decide(event: Event): Promise<Answer> {
+  // 1. Only POST checks a signature; a browser asks first with an OPTIONS preflight (CORS).
   const method = typeof event?.httpMethod === 'string' ? event.httpMethod.toUpperCase() : '';
-  if (method === 'OPTIONS') return answer(204, undefined, { level: 'INFO', outcome: 'preflight' });
-  if (method !== 'POST') {
-    const message = 'Use POST /check with the signature as the request body.';
-    return answer(
-      405,
-      { error: 'method-not-allowed', message },
-      { level: 'WARN', outcome: 'rejected', reason: 'method-not-allowed' },
-    );
-  }
+  if (method === 'OPTIONS') return preflight();
+  if (method !== 'POST') return methodNotAllowed();
 
-  // 2. The signature: the raw body, base64-wrapped, or JSON {"signature": "..."}.
+  // 2. The signature: the raw body (as Postman sends it), base64-wrapped, or JSON {"signature": "..."}.
   const read = readSignature(event ?? {});
-  if (!read.ok && read.problem === 'too-large') {
-    const message = 'The body is too large: send only the signature (a few hundred characters at most).';
-    return answer(
-      413,
-      { error: 'payload-too-large', message },
-      { level: 'WARN', outcome: 'rejected', reason: 'payload-too-large' },
-    );
-  }
-  if (!read.ok) {
-    const body = {
-      authentic: false,
-      scheme: null,
-      reason: read.problem,
-      message: NOT_AUTHENTIC,
-      detail: read.detail,
-    };
-    return answer(400, body, {
-      level: 'INFO',
-      outcome: 'not-authentic',
-      reason: read.problem,
-      message: NOT_AUTHENTIC,
-    });
-  }
+  if (!read.ok)
+    return read.problem === 'too-large' ? tooLarge() : notAuthentic(null, read.problem, read.detail);
 
-  // 3. The secrets: from the environment offline, from SSM Parameter Store once per cold start on AWS.
+  // 3. The keys: from the environment offline, from SSM Parameter Store (once per cold start) on AWS.
   let keys: Awaited<ReturnType<typeof secrets>>;
   try {
     keys = await secrets();
   } catch (error) {
-    const reason = error instanceof NotConfiguredError ? error.message : 'the secrets could not be loaded';
-    const message = 'The signature service is not configured yet: try again later.';
-    return answer(
-      503,
-      { error: 'not-configured', message },
-      { level: 'ERROR', outcome: 'not-configured', reason },
+    return notConfigured(
+      error instanceof NotConfiguredError ? error.message : 'the secrets could not be loaded',
     );
   }
 
-  // 4. The check itself, and the answer: 200 with the bill, or 400 with why not (and the article's words).
+  // 4. The check: 200 with the bill, or 400 saying why not.
   const result = checkSignature(read.signature, keys);
-  if (!result.authentic) {
-    const { scheme, reason, detail } = result;
-    const body = { authentic: false, scheme, reason, message: NOT_AUTHENTIC, detail };
-    return answer(400, body, {
-      level: 'INFO',
-      outcome: 'not-authentic',
-      scheme,
-      reason,
-      message: NOT_AUTHENTIC,
-    });
-  }
-  return answer(200, result, {
-    level: 'INFO',
-    outcome: 'authentic',
-    scheme: result.scheme,
-    customer: customerOf(result.bill.email),
-    billNumber: result.bill.billNumber,
-  });
+  return result.authentic ? authentic(result) : notAuthentic(result.scheme, result.reason, result.detail);
 }

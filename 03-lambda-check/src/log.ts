@@ -5,6 +5,7 @@
  */
 import { maskEmail } from '../../shared/src/index';
 
+/** The fields of one log line, in the order they are written. */
 export interface RequestLog {
   readonly level: 'INFO' | 'WARN' | 'ERROR';
   readonly requestId: string;

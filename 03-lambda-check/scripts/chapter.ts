@@ -1,0 +1,173 @@
+/**
+ * npm run chapter:3 [-- --offline | --remove] [--api-key]
+ * Deploys the signature-check API (osls: Lambda + API Gateway), removes it, or serves it locally.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
+import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
+import { encode, parseKeyring, sign } from '../../shared/src/index';
+import { assertPortFree, localBin } from '../../shared/src/process';
+import { startOfflineApi } from '../offline/api';
+import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
+
+const CHAPTER_DIR = path.resolve(__dirname, '..');
+const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
+  (no option)  deploy the check API to AWS (region ${region()}, stage ${stage()}) and print its endpoint
+  --offline    serve it on this machine instead (serverless-offline, http://127.0.0.1:$API_PORT), no AWS account needed
+  --remove     delete the deployed API (its CloudFormation stack); the SSM parameters stay
+  --api-key    deploy with POST /check requiring the API key of the usage plan (x-api-key header)`;
+
+const say = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+const EXAMPLE_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`chapter:3: ${message}\n`);
+  process.exit(code);
+}
+
+/** curl lines a learner can paste: a genuine legacy signature, a genuine token, and the article's forgery. */
+function curlExamples(checkUrl: string, apiKeyHeader = ''): string[] {
+  const lines: string[] = [];
+  const key = process.env.SIGNATURE_KEY;
+  const keys = process.env.SIGNING_KEYS;
+  if (key) {
+    const signature = encode(key, `${EXAMPLE_BILL.email}#${EXAMPLE_BILL.billNumber}`);
+    lines.push("A genuine legacy signature (the article's kind, made with SIGNATURE_KEY):");
+    lines.push(`  curl -i${apiKeyHeader} -X POST ${checkUrl} --data-binary '${signature}'`);
+  }
+  if (keys) {
+    const token = sign(EXAMPLE_BILL, parseKeyring(keys));
+    lines.push('A genuine token (made with SIGNING_KEYS), sent as JSON:');
+    lines.push(
+      `  curl -i${apiKeyHeader} -X POST ${checkUrl} -H 'content-type: application/json' -d '{"signature":"${token}"}'`,
+    );
+  }
+  lines.push("The article's forged signature, answered 400:");
+  lines.push(`  curl -i${apiKeyHeader} -X POST ${checkUrl} --data-binary 'skrttskrtttt'`);
+  return lines;
+}
+
+async function offline(): Promise<void> {
+  const made = ensureOfflineSecrets();
+  if (made) say(made);
+  const apiPort = port('API_PORT');
+  const lambdaPort = port('LAMBDA_PORT');
+  await assertPortFree(apiPort, 'API_PORT');
+  await assertPortFree(lambdaPort, 'LAMBDA_PORT');
+  say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
+  let ready = false;
+  const api = await startOfflineApi({
+    port: apiPort,
+    lambdaPort,
+    // Before it is ready, serverless-offline prints its route table: we print our own summary instead.
+    onLine: (line) => {
+      if (ready) say(line);
+    },
+  });
+  ready = true;
+  say();
+  say(`The check API runs on this machine: POST ${api.checkUrl}`);
+  say();
+  for (const line of curlExamples(api.checkUrl)) say(line);
+  say();
+  say('Each request prints its log line below. Ctrl-C stops the server.');
+  say();
+  const stop = async () => {
+    await api.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function runServerless(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(localBin('serverless'), args, { cwd: CHAPTER_DIR, stdio: 'inherit', env });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new SetupError(`serverless ${args[0]} failed (exit ${code}): its output above says why.`)),
+    );
+  });
+}
+
+async function deploy(apiKey: boolean): Promise<void> {
+  const account = await callerAccount();
+  const where = ['--stage', stage(), '--region', region()];
+  say(`AWS account ${account}, region ${region()}, stage ${stage()}.`);
+  for (const line of await ensureParameters()) say(line);
+
+  // Browsers may call the API only from the site: chapter 02's CloudFront URL when it is deployed.
+  let siteOrigin = process.env.SITE_ORIGIN;
+  if (!siteOrigin) {
+    const cdn = await stackOutputs(stackName(SERVICES.cdn));
+    siteOrigin = cdn?.SiteUrl ? new URL(cdn.SiteUrl).origin : undefined;
+    say(
+      siteOrigin
+        ? `Site origin (CORS): ${siteOrigin}, from chapter 02's stack.`
+        : `Chapter 02 is not deployed: CORS allows ${SITE_ORIGIN} only. Deploy chapter 02, then this chapter again.`,
+    );
+  }
+  const env = { ...process.env, SITE_ORIGIN: siteOrigin || SITE_ORIGIN };
+  await runServerless(['deploy', ...where, ...(apiKey ? ['--param', 'requireApiKey=true'] : [])], env);
+
+  const outputs = await stackOutputs(stackName(SERVICES.api));
+  const checkUrl = outputs?.CheckUrl;
+  if (!checkUrl)
+    throw new SetupError(`The stack ${stackName(SERVICES.api)} has no CheckUrl output after the deploy.`);
+  say();
+  say(`Your endpoint: POST ${checkUrl}`);
+  say();
+  if (apiKey) {
+    say(
+      'POST requires the API key: its value is in the "api keys" section printed above (or: npx serverless info',
+    );
+    say(`run in 03-lambda-check). Add it to each curl below as: -H 'x-api-key: <value>'`);
+  }
+  for (const line of curlExamples(checkUrl)) say(line);
+  say();
+  say('Remove it with: npm run chapter:3 -- --remove');
+}
+
+async function remove(): Promise<void> {
+  const account = await callerAccount();
+  say(`AWS account ${account}: removing ${stackName(SERVICES.api)} from ${region()}...`);
+  await runServerless(['remove', '--stage', stage(), '--region', region()], process.env);
+  say('Removed. The SSM parameters holding the keys stay (npm run teardown -- --parameters deletes them).');
+}
+
+async function main(): Promise<void> {
+  let values: { offline?: boolean; remove?: boolean; 'api-key'?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        offline: { type: 'boolean', default: false },
+        remove: { type: 'boolean', default: false },
+        'api-key': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+  if (values.help) return say(USAGE);
+  if (values.offline && values.remove)
+    fail(`--offline and --remove do not go together: nothing is deployed offline.\n${USAGE}`, 2);
+  if (values.remove && values['api-key'])
+    fail(`--api-key applies to a deploy, not to --remove.\n${USAGE}`, 2);
+  if (values.offline && values['api-key']) {
+    fail(`--api-key needs API Gateway: serverless-offline does not check API keys.\n${USAGE}`, 2);
+  }
+  if (values.offline) return offline();
+  loadDotEnv();
+  return values.remove ? remove() : deploy(values['api-key'] ?? false);
+}
+
+main().catch((error: unknown) => {
+  fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
+});
