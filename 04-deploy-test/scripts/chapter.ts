@@ -5,11 +5,12 @@
  * chapter 03 stack's outputs) or, with --offline, against the offline API on API_PORT. Prints a report and
  * writes JUnit XML for CI systems. Exit status: 0 all tests passed, 1 a test failed, 2 misuse or setup problem.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { port, SITE_ORIGIN, stage } from '../../shared/src/config';
-import { ensureOfflineSecrets, legacyKey, loadDotEnv, REPO_ROOT, signingKeyring } from '../../shared/src/env';
+import { ensureOfflineSecrets, legacyKey, REPO_ROOT, signingKeyring } from '../../shared/src/env';
 import { isListening, LOOPBACK } from '../../shared/src/process';
 import { DeployedApiError, deployedCheckUrl, deployedKeys } from '../src/deployed';
 import { formatReport } from '../src/report';
@@ -126,8 +127,17 @@ async function offlineSetup(options: Options): Promise<Setup> {
   };
 }
 
+/** .env only: the demo keys that offline runs make (.local/demo-keys.env) are never for AWS. */
+function loadDotEnvFile(): void {
+  const file = path.join(REPO_ROOT, '.env');
+  if (!existsSync(file)) return;
+  const before = { ...process.env };
+  process.loadEnvFile(file);
+  Object.assign(process.env, before);
+}
+
 async function awsSetup(options: Options): Promise<Setup> {
-  loadDotEnv();
+  loadDotEnvFile();
   const checkUrl = options.url ?? (await deployedCheckUrl());
   if (options.printUrl) return { target: 'aws', values: { checkUrl }, notes: [] };
   const keys = await deployedKeys();

@@ -1,6 +1,6 @@
 /**
  * What the run needs to know about the deployed chapter 03 API: its URL, from the CloudFormation stack's
- * CheckUrl output, and the keys its function verifies with, from SSM Parameter Store when .env has none.
+ * CheckUrl output, and the keys its function verifies with, from SSM Parameter Store.
  * Every failure is a DeployedApiError whose message says what to do.
  */
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
@@ -78,20 +78,14 @@ export interface DeployedKeys {
 }
 
 /**
- * The keys the deployed function verifies with. `.env` (SIGNATURE_KEY and SIGNING_KEYS) wins: it is where
- * chapter 03 took the values it stored. Without them, the two SSM parameters the function itself reads.
+ * The keys the deployed function verifies with: the two SSM parameters it reads itself. When they cannot be
+ * read (no ssm:GetParameters for you), SIGNATURE_KEY and SIGNING_KEYS from the environment or .env: the
+ * values chapter 03 stored there.
  */
 export async function deployedKeys(
   env: Env = process.env,
   client = new SSMClient(clientOptions(env)),
 ): Promise<DeployedKeys> {
-  if (env.SIGNATURE_KEY && env.SIGNING_KEYS) {
-    return {
-      signatureKey: env.SIGNATURE_KEY,
-      signingKeys: env.SIGNING_KEYS,
-      source: 'SIGNATURE_KEY and SIGNING_KEYS',
-    };
-  }
   const names = parameterNames(env);
   let values: Map<string | undefined, string | undefined>;
   try {
@@ -100,6 +94,13 @@ export async function deployedKeys(
     );
     values = new Map((answer.Parameters ?? []).map((p) => [p.Name, p.Value]));
   } catch (error) {
+    if (env.SIGNATURE_KEY && env.SIGNING_KEYS) {
+      return {
+        signatureKey: env.SIGNATURE_KEY,
+        signingKeys: env.SIGNING_KEYS,
+        source: `SIGNATURE_KEY and SIGNING_KEYS (SSM could not be read: ${(error as Error).name})`,
+      };
+    }
     throw new DeployedApiError(
       `Could not read the keys from SSM Parameter Store: ${explainAwsError(error)}\nOr put SIGNATURE_KEY and SIGNING_KEYS (the values you stored in chapter 03) in .env.`,
     );
@@ -109,7 +110,7 @@ export async function deployedKeys(
   if (!signatureKey || !signingKeys) {
     const missing = [names.legacyKey, names.signingKeys].filter((n) => !values.get(n));
     throw new DeployedApiError(
-      `SSM parameter(s) ${missing.join(' and ')} not found in ${region(env)}: the deployed function cannot verify anything yet. Create them as chapter 03 says (03-lambda-check/README.md), or put SIGNATURE_KEY and SIGNING_KEYS in .env.`,
+      `SSM parameter(s) ${missing.join(' and ')} not found in ${region(env)}: the deployed function cannot verify anything yet (it answers 503). Create them as chapter 03 says (03-lambda-check/README.md).`,
     );
   }
   return { signatureKey, signingKeys, source: `SSM parameters ${names.legacyKey} and ${names.signingKeys}` };

@@ -127,16 +127,16 @@ export function formatReport(result: CollectionRunResult, options: ReportOptions
     }
   }
   const { total, failed: failedTests } = result.assertions;
-  const seconds = (result.durationMs / 1000).toFixed(1);
+  const count = result.requests.length;
+  const ran = `${count} request${count === 1 ? '' : 's'} in ${(result.durationMs / 1000).toFixed(1)} s`;
   lines.push('');
-  lines.push(
-    failedTests === 0
-      ? `${total} of ${total} Postman tests passed, ${result.requests.length} requests in ${seconds} s.`
-      : `${failedTests} of ${total} Postman tests FAILED, ${result.requests.length} requests in ${seconds} s.`,
-  );
+  if (result.ok) lines.push(`${total} of ${total} Postman tests passed, ${ran}.`);
+  else if (total > 0) lines.push(`FAILED: ${failedTests} of ${total} Postman tests failed, ${ran}.`);
   const otherFailures = result.failures - failedTests;
   if (otherFailures > 0) {
-    lines.push(`${otherFailures} request(s) or script(s) failed besides the tests.`);
+    lines.push(
+      `FAILED: ${otherFailures} request(s) or script(s) failed besides the tests${total > 0 ? '' : `, ${ran}`}.`,
+    );
   }
   if (options.junitLabel) lines.push(`JUnit report: ${options.junitLabel}`);
   const hints = hintsFor(result);

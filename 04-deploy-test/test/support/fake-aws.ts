@@ -18,6 +18,8 @@ export interface FakeAwsState {
   parameters: Record<string, string>;
   /** Every call, as "Service.Action". */
   calls: string[];
+  /** Answer every call with AccessDenied, as AWS does for an identity without the permission. */
+  denyAll?: boolean;
 }
 
 export interface FakeAws {
@@ -60,13 +62,19 @@ function getParameters(state: FakeAwsState, names: string[]): string {
 }
 
 export async function startFakeAws(initial: Partial<FakeAwsState> = {}): Promise<FakeAws> {
-  const state: FakeAwsState = { stacks: {}, parameters: {}, calls: [], ...initial };
+  const state: FakeAwsState = { stacks: {}, parameters: {}, calls: [], denyAll: false, ...initial };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const target = request.headers['x-amz-target'];
+      if (state.denyAll) {
+        state.calls.push('denied');
+        response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' });
+        response.end(JSON.stringify({ __type: 'AccessDeniedException', message: 'User is not authorized' }));
+        return;
+      }
       if (target === 'AmazonSSM.GetParameters') {
         state.calls.push('SSM.GetParameters');
         const { Names = [] } = JSON.parse(body) as { Names?: string[] };

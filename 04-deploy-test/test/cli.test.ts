@@ -1,0 +1,161 @@
+/**
+ * npm run chapter:4 as a learner runs it: help and misuse, the deployed stack's URL (through a local
+ * stand-in of CloudFormation and SSM, never AWS), the errors a learner meets first, and --offline starting
+ * the API itself when nothing listens on API_PORT.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../../shared/src/env';
+import { freePort, isListening, localBin } from '../../shared/src/process';
+import { type FakeAws, fakeAwsEnv, startFakeAws } from './support/fake-aws';
+
+const URL_OUT = 'https://abc123.execute-api.eu-west-3.amazonaws.com/dev/check';
+let aws: FakeAws;
+const scratch = mkdtempSync(path.join(tmpdir(), 'chapter04-cli-'));
+
+beforeAll(async () => {
+  aws = await startFakeAws();
+});
+
+afterAll(async () => {
+  await aws.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** This process's environment without anything AWS, plus `extra`: no profile, no credentials file. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(AWS_|STAGE$|API_KEY$|SIGNATURE_KEY$|SIGNING_KEYS$)/.test(name)) env[name] = value;
+  }
+  return {
+    ...env,
+    AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // This machine runs Node 20, which the SDK's 2027 releases drop: it says so on stderr at each start.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+function chapter4(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(localBin('tsx'), ['04-deploy-test/scripts/chapter.ts', ...args], {
+      cwd: REPO_ROOT,
+      env,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run chapter:4, misused', () => {
+  it('prints its usage with --help', async () => {
+    const { code, stdout } = await chapter4(['--help'], cleanEnv({}));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: npm run chapter:4 \[-- options\]\n/);
+    expect(stdout).toContain('--offline');
+  });
+
+  it.each([
+    [['--bogus'], "chapter:4: Unknown option '--bogus'"],
+    [['--offline', '--url', URL_OUT], 'chapter:4: --offline and --url both say where to send the requests'],
+    [
+      ['--url', 'ftp://example.com/check'],
+      'chapter:4: --url "ftp://example.com/check" is not an http(s) URL',
+    ],
+    [['positional'], "chapter:4: Unexpected argument 'positional'"],
+  ])('exits 2 with a one-line reason for %j', async (args, reason) => {
+    const { code, stderr } = await chapter4(args, cleanEnv({}));
+    expect(code).toBe(2);
+    expect(stderr.split('\n')[0]).toContain(reason);
+  });
+
+  it('exits 2 with the reason when API_PORT is not a port', async () => {
+    const { code, stderr } = await chapter4(['--offline'], cleanEnv({ API_PORT: 'eighty' }));
+    expect(code).toBe(2);
+    expect(stderr).toBe('chapter:4: API_PORT="eighty" is not a port: use a whole number from 1 to 65535.\n');
+  });
+});
+
+describe('npm run chapter:4, finding the deployed API', () => {
+  it("prints the stack's CheckUrl with --print-url (what the curl script reads)", async () => {
+    aws.state.stacks['cinq-euros-api-dev'] = { status: 'CREATE_COMPLETE', outputs: { CheckUrl: URL_OUT } };
+    const { code, stdout, stderr } = await chapter4(['--print-url'], cleanEnv(fakeAwsEnv(aws.endpoint)));
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: `${URL_OUT}\n`, stderr: '' });
+  });
+
+  it('says the stack is not deployed, and exits 2', async () => {
+    const { code, stdout, stderr } = await chapter4(
+      [],
+      cleanEnv({ ...fakeAwsEnv(aws.endpoint), STAGE: 'nope' }),
+    );
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      'chapter:4: The chapter 03 stack cinq-euros-api-nope is not deployed in eu-west-3. Deploy it first (03-lambda-check/README.md), or check AWS_REGION and STAGE.\nTo test without AWS: npm run chapter:4 -- --offline\n',
+    );
+  });
+
+  it('says how to set up credentials when there are none, and exits 2', async () => {
+    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = fakeAwsEnv(aws.endpoint);
+    const { code, stderr } = await chapter4([], cleanEnv(noKeys));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^chapter:4: No AWS credentials were found\.\nSet up AWS credentials first/);
+    expect(stderr).toContain('add -- --offline to the command');
+  });
+
+  it('tests the deployed API with the keys from SSM: a run against it fails clearly when it is unreachable', async () => {
+    // The stack points at a closed port, as a removed API would be: the run must fail and say why.
+    const closed = `http://127.0.0.1:${await freePort()}/dev/check`;
+    aws.state.parameters['/cinq-euros/dev/signature-key'] = 'ssm-key';
+    aws.state.parameters['/cinq-euros/dev/signing-keys'] = `ssm:${'s'.repeat(40)}`;
+    const junit = path.join(scratch, 'unreachable.xml');
+    const { code, stdout } = await chapter4(
+      ['--url', closed, '--junit', junit],
+      cleanEnv(fakeAwsEnv(aws.endpoint)),
+    );
+    expect(code).toBe(1);
+    expect(stdout).toContain(`against the deployed API, ${closed}`);
+    expect(stdout).toContain('Signing with the keys from SSM parameters /cinq-euros/dev/signature-key');
+    expect(stdout).toMatch(/✗ POST Genuine signature +no answer \(ECONNREFUSED\)/);
+    expect(stdout).toContain(`hint: Nothing answers at ${closed}.`);
+    expect(existsSync(junit)).toBe(true);
+  }, 30_000);
+});
+
+describe('npm run chapter:4 -- --offline, with nothing on API_PORT', () => {
+  it('starts the offline API there, passes every test, stops it, and writes the JUnit XML', async () => {
+    const apiPort = await freePort();
+    const junit = path.join(scratch, 'offline.xml');
+    const { code, stdout, stderr } = await chapter4(
+      ['--offline', '--junit', junit],
+      cleanEnv({
+        API_PORT: String(apiPort),
+        SIGNATURE_KEY: 'cli-test-key',
+        SIGNING_KEYS: `cli:${'c'.repeat(40)}`,
+      }),
+    );
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).toContain(`Starting the offline API on port ${apiPort} (API_PORT)...`);
+    expect(stdout).toContain('Started the offline API for this run; it stops at the end.');
+    expect(stdout).toMatch(/^(\d+) of \1 Postman tests passed, 12 requests in [\d.]+ s\.$/m);
+    expect(stdout).toContain(`JUnit report: ${path.relative(REPO_ROOT, junit)}`);
+    expect(readFileSync(junit, 'utf8')).not.toMatch(/<failure/);
+    expect(await isListening(apiPort)).toBe(false);
+  }, 60_000);
+});
