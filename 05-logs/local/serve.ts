@@ -1,0 +1,74 @@
+/**
+ * npm run logs:local [-- --port N] [--data-dir DIR] [--verbose]
+ * Runs the local CloudWatch Logs endpoint on 127.0.0.1 until Ctrl-C. Its data survives restarts.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { port as configuredPort } from '../../shared/src/config';
+import { REPO_ROOT } from '../../shared/src/env';
+import { defaultLogsDir, startLocalLogs } from './server';
+
+const USAGE = `Usage: npm run logs:local [-- --port <port>] [--data-dir <folder>] [--verbose]
+  --port      where to listen on 127.0.0.1 (default: LOGS_PORT, ${configuredPort('LOGS_PORT', {})})
+  --data-dir  where the logs are kept across restarts (default: LOGS_DIR, else .local/logs)
+  --verbose   print one line per request`;
+
+function fail(message: string): never {
+  process.stderr.write(`logs:local: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: { port?: string; 'data-dir'?: string; verbose?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let port: number;
+  try {
+    port =
+      values.port === undefined
+        ? configuredPort('LOGS_PORT')
+        : configuredPort('LOGS_PORT', { LOGS_PORT: values.port });
+  } catch (error) {
+    fail((error as Error).message.replace('LOGS_PORT=', '--port '));
+  }
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultLogsDir();
+  const logs = await startLocalLogs({
+    port,
+    dataDir,
+    onRequest: values.verbose
+      ? (operation, status) => process.stdout.write(`${new Date().toISOString()} ${status} ${operation}\n`)
+      : undefined,
+  }).catch((error: Error) => {
+    process.stderr.write(`logs:local: ${error.message}\n`);
+    process.exit(1);
+  });
+  const groups = logs.store.groups.size;
+  process.stdout.write(
+    `Local CloudWatch Logs listening on ${logs.endpoint} (data in ${path.relative(REPO_ROOT, dataDir) || dataDir}, ${groups} log group${groups === 1 ? '' : 's'})\n` +
+      `Point a client at it: AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=${logs.endpoint}  or  /usr/bin/aws logs ... --endpoint-url ${logs.endpoint}\n` +
+      'Ctrl-C stops it.\n',
+  );
+  const stop = async () => {
+    await logs.stop();
+    process.stdout.write('Local CloudWatch Logs stopped.\n');
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();
