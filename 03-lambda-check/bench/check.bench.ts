@@ -18,7 +18,7 @@ import { readZip } from '../test/support/zip';
 const SIZE_GOAL = 8 * 1024;
 const COLD_GOAL_MS = 10;
 const WARM_GOAL = 100_000;
-const COLD_RUNS = 25;
+const COLD_RUNS = 41;
 
 const SECRETS = { SIGNATURE_KEY: 'bench-password', SIGNING_KEYS: `bench:${'b'.repeat(40)}` };
 const EVENT = {

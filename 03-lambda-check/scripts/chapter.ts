@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { assertPortFree, localBin } from '../../shared/src/process';
+import { isListening, localBin } from '../../shared/src/process';
 import { startOfflineApi } from '../offline/api';
 import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
 
@@ -51,13 +51,23 @@ function curlExamples(checkUrl: string, apiKeyHeader = ''): string[] {
   return lines;
 }
 
+function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupError {
+  return new SetupError(
+    `Port ${port} is already in use (${variable}). Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose another: ${variable}=<port> npm run chapter:3 -- --offline`,
+  );
+}
+
 async function offline(): Promise<void> {
   const made = ensureOfflineSecrets();
   if (made) say(made);
   const apiPort = port('API_PORT');
   const lambdaPort = port('LAMBDA_PORT');
-  await assertPortFree(apiPort, 'API_PORT');
-  await assertPortFree(lambdaPort, 'LAMBDA_PORT');
+  for (const [taken, variable] of [
+    [apiPort, 'API_PORT'],
+    [lambdaPort, 'LAMBDA_PORT'],
+  ] as const) {
+    if (await isListening(taken)) throw portTaken(taken, variable);
+  }
   say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
   let ready = false;
   const api = await startOfflineApi({
@@ -67,6 +77,11 @@ async function offline(): Promise<void> {
     onLine: (line) => {
       if (ready) say(line);
     },
+  }).catch((error: Error) => {
+    // Another program took a port between our check and serverless-offline's start.
+    const taken = /EADDRINUSE[^\n]*:(\d+)/.exec(error.message)?.[1];
+    if (!taken) throw error;
+    throw portTaken(Number(taken), Number(taken) === lambdaPort ? 'LAMBDA_PORT' : 'API_PORT');
   });
   ready = true;
   say();
@@ -114,7 +129,9 @@ async function deploy(apiKey: boolean): Promise<void> {
     );
   }
   const env = { ...process.env, SITE_ORIGIN: siteOrigin || SITE_ORIGIN };
-  await runServerless(['deploy', ...where, ...(apiKey ? ['--param', 'requireApiKey=true'] : [])], env);
+  // The key's value is printed only when POST needs it (--conceal hides it otherwise).
+  const keyArgs = apiKey ? ['--param', 'requireApiKey=true'] : ['--conceal'];
+  await runServerless(['deploy', ...where, ...keyArgs], env);
 
   const outputs = await stackOutputs(stackName(SERVICES.api));
   const checkUrl = outputs?.CheckUrl;
