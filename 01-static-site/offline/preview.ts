@@ -30,7 +30,6 @@ export async function startPreview(options: PreviewOptions): Promise<Preview> {
     cache: -1,
     headers: { ...options.headers },
     showDir: 'false',
-    autoIndex: 'false',
     logFn: (request, _response, error) => {
       // http-server calls this once per request, and again with the error when it answers one.
       if (!error) options.onRequest?.(`${request.method} ${request.url}`);
