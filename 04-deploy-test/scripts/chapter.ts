@@ -12,7 +12,7 @@ import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { port, SITE_ORIGIN, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, legacyKey, REPO_ROOT, signingKeyring } from '../../shared/src/env';
 import { isListening, LOOPBACK } from '../../shared/src/process';
-import { DeployedApiError, deployedCheckUrl, deployedKeys } from '../src/deployed';
+import { DeployedApiError, deployedCheckUrl, deployedKeys, deployedSiteOrigin } from '../src/deployed';
 import { formatReport } from '../src/report';
 import { DEFAULT_JUNIT_FILE, type RunValues, runCollection, type Target } from '../src/run-collection';
 
@@ -82,8 +82,8 @@ function parseOptions(argv: string[]): Options | 'help' {
   };
 }
 
-/** The origin the API lets browsers call it from: the same expression as 03-lambda-check/serverless.yml. */
-function siteOrigin(): string {
+/** The origin the offline API lets browsers call it from: the same expression as 03-lambda-check/offline/api.ts. */
+function offlineSiteOrigin(): string {
   return process.env.SITE_ORIGIN || SITE_ORIGIN;
 }
 
@@ -117,7 +117,7 @@ async function offlineSetup(options: Options): Promise<Setup> {
     target: 'local',
     values: {
       checkUrl,
-      siteOrigin: siteOrigin(),
+      siteOrigin: offlineSiteOrigin(),
       signatureKey: legacyKey(),
       signingKeys: process.env.SIGNING_KEYS,
       apiKey: options.apiKey,
@@ -141,14 +141,18 @@ async function awsSetup(options: Options): Promise<Setup> {
   const checkUrl = options.url ?? (await deployedCheckUrl());
   if (options.printUrl) return { target: 'aws', values: { checkUrl }, notes: [] };
   const keys = await deployedKeys();
-  const notes = [`Signing with the keys from ${keys.source}.`];
+  const site = await deployedSiteOrigin();
+  const notes = [
+    `Signing with the keys from ${keys.source}.`,
+    `Site origin (CORS): ${site.origin}, from ${site.source}.`,
+  ];
   if (options.apiKey)
     notes.push('Sending the API key, one request every 600 ms (its usage plan allows 2/s).');
   return {
     target: 'aws',
     values: {
       checkUrl,
-      siteOrigin: siteOrigin(),
+      siteOrigin: site.origin,
       signatureKey: keys.signatureKey,
       signingKeys: keys.signingKeys,
       apiKey: options.apiKey,

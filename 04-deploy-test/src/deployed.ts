@@ -6,7 +6,7 @@
 import { CloudFormationClient, DescribeStacksCommand, type Stack } from '@aws-sdk/client-cloudformation';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { clientOptions, explainAwsError } from '../../shared/src/aws';
-import { parameterNames, region, SERVICES, stackName } from '../../shared/src/config';
+import { parameterNames, region, SERVICES, SITE_ORIGIN, stackName } from '../../shared/src/config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -24,6 +24,9 @@ function isMissingStack(error: unknown): boolean {
   return e?.name === 'ValidationError' && /does not exist/i.test(e.message ?? '');
 }
 
+/** The output chapter 02's serverless.yml declares: the site's CloudFront URL. */
+export const SITE_URL_OUTPUT = 'SiteUrl';
+
 /** The check URL of a described stack, or why it cannot be used. */
 export function checkUrlOf(stack: Stack, name: string): string {
   const status = stack.StackStatus ?? 'UNKNOWN';
@@ -34,7 +37,7 @@ export function checkUrlOf(stack: Stack, name: string): string {
   }
   if (status === 'ROLLBACK_COMPLETE' || status.endsWith('_FAILED') || status === 'DELETE_COMPLETE') {
     throw new DeployedApiError(
-      `The stack ${name} is in state ${status}: its deploy failed. Its events in the CloudFormation console say why; fix that and deploy chapter 03 again (03-lambda-check/README.md).`,
+      `The stack ${name} is in state ${status}: its deploy failed. Its events in the CloudFormation console say why; fix that and deploy again: npm run chapter:3`,
     );
   }
   const url = stack.Outputs?.find((output) => output.OutputKey === CHECK_URL_OUTPUT)?.OutputValue;
@@ -59,7 +62,7 @@ export async function deployedCheckUrl(
   } catch (error) {
     if (isMissingStack(error)) {
       throw new DeployedApiError(
-        `The chapter 03 stack ${name} is not deployed in ${region(env)}. Deploy it first (03-lambda-check/README.md), or check AWS_REGION and STAGE.\n${OFFLINE_INSTEAD}`,
+        `The chapter 03 stack ${name} is not deployed in ${region(env)}. Deploy it first: npm run chapter:3 (03-lambda-check/README.md), or check AWS_REGION and STAGE.\n${OFFLINE_INSTEAD}`,
       );
     }
     throw new DeployedApiError(`${explainAwsError(error)}`);
@@ -68,6 +71,31 @@ export async function deployedCheckUrl(
     throw new DeployedApiError(`CloudFormation described no stack named ${name} in ${region(env)}.`);
   }
   return checkUrlOf(stack, name);
+}
+
+export interface SiteOrigin {
+  readonly origin: string;
+  readonly source: string;
+}
+
+/**
+ * The one origin the deployed API lets browsers call it from, found as `npm run chapter:3` found it at
+ * deploy time: SITE_ORIGIN if set, else the origin of chapter 02's SiteUrl, else shared/settings.json's.
+ */
+export async function deployedSiteOrigin(
+  env: Env = process.env,
+  client = new CloudFormationClient(clientOptions(env)),
+): Promise<SiteOrigin> {
+  if (env.SITE_ORIGIN) return { origin: env.SITE_ORIGIN, source: 'SITE_ORIGIN' };
+  const name = stackName(SERVICES.cdn, env);
+  try {
+    const answer = await client.send(new DescribeStacksCommand({ StackName: name }));
+    const url = answer.Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === SITE_URL_OUTPUT)?.OutputValue;
+    if (url) return { origin: new URL(url).origin, source: `the ${SITE_URL_OUTPUT} of ${name}` };
+  } catch (error) {
+    if (!isMissingStack(error)) throw new DeployedApiError(explainAwsError(error));
+  }
+  return { origin: SITE_ORIGIN, source: `shared/settings.json (${name} is not deployed)` };
 }
 
 export interface DeployedKeys {
@@ -110,7 +138,7 @@ export async function deployedKeys(
   if (!signatureKey || !signingKeys) {
     const missing = [names.legacyKey, names.signingKeys].filter((n) => !values.get(n));
     throw new DeployedApiError(
-      `SSM parameter(s) ${missing.join(' and ')} not found in ${region(env)}: the deployed function cannot verify anything yet (it answers 503). Create them as chapter 03 says (03-lambda-check/README.md).`,
+      `SSM parameter(s) ${missing.join(' and ')} not found in ${region(env)}: the deployed function cannot verify anything yet (it answers 503). npm run chapter:3 creates them from SIGNATURE_KEY and SIGNING_KEYS in .env.`,
     );
   }
   return { signatureKey, signingKeys, source: `SSM parameters ${names.legacyKey} and ${names.signingKeys}` };

@@ -93,6 +93,14 @@ export function hintsFor(result: CollectionRunResult): string[] {
       'A genuine signature was refused: the API holds other keys than this run signed with. Use the same SIGNATURE_KEY and SIGNING_KEYS as the API (.env for offline; the SSM parameters on AWS).',
     );
   }
+  const otherOrigin = result.requests.some((r) =>
+    r.assertions.some((a) => !a.passed && a.name.startsWith('CORS:') && /to equal/.test(a.message ?? '')),
+  );
+  if (otherOrigin) {
+    hints.add(
+      "The API lets another origin than the site's call it: it takes the site's origin when it is deployed. Deploy chapter 02, then chapter 03 again (npm run chapter:3), or set SITE_ORIGIN to the origin the API was deployed with.",
+    );
+  }
   for (const request of result.requests) {
     if (request.requestError) hints.add(explainRequestError(request.requestError, request.url));
   }

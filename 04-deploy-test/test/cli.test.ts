@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort, isListening, localBin } from '../../shared/src/process';
 import { type FakeAws, fakeAwsEnv, startFakeAws } from './support/fake-aws';
@@ -107,7 +108,7 @@ describe('npm run chapter:4, finding the deployed API', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toBe(
-      'chapter:4: The chapter 03 stack cinq-euros-api-nope is not deployed in eu-west-3. Deploy it first (03-lambda-check/README.md), or check AWS_REGION and STAGE.\nTo test without AWS: npm run chapter:4 -- --offline\n',
+      'chapter:4: The chapter 03 stack cinq-euros-api-nope is not deployed in eu-west-3. Deploy it first: npm run chapter:3 (03-lambda-check/README.md), or check AWS_REGION and STAGE.\nTo test without AWS: npm run chapter:4 -- --offline\n',
     );
   });
 
@@ -119,7 +120,36 @@ describe('npm run chapter:4, finding the deployed API', () => {
     expect(stderr).toContain('add -- --offline to the command');
   });
 
-  it('tests the deployed API with the keys from SSM: a run against it fails clearly when it is unreachable', async () => {
+  it('tests the API with the keys from SSM and the origin of the chapter 02 stack, as deployed', async () => {
+    const site = 'https://d111111abcdef8.cloudfront.net';
+    const keys = { SIGNATURE_KEY: 'deployed-key', SIGNING_KEYS: `live:${'l'.repeat(40)}` };
+    // serverless-offline stands in for API Gateway: the run takes its URL as it would take a deployed one.
+    const api = await startOfflineApi({ env: { ...keys, SITE_ORIGIN: site } });
+    try {
+      aws.state.parameters['/cinq-euros/dev/signature-key'] = keys.SIGNATURE_KEY;
+      aws.state.parameters['/cinq-euros/dev/signing-keys'] = keys.SIGNING_KEYS;
+      aws.state.stacks['cinq-euros-cdn-dev'] = {
+        status: 'CREATE_COMPLETE',
+        outputs: { SiteUrl: `${site}/` },
+      };
+      const { code, stdout } = await chapter4(
+        ['--url', api.checkUrl, '--junit', path.join(scratch, 'deployed.xml')],
+        cleanEnv(fakeAwsEnv(aws.endpoint)),
+      );
+      expect(stdout).toContain(`against the deployed API, ${api.checkUrl}`);
+      expect(stdout).toContain(
+        'Signing with the keys from SSM parameters /cinq-euros/dev/signature-key and /cinq-euros/dev/signing-keys.',
+      );
+      expect(stdout).toContain(`Site origin (CORS): ${site}, from the SiteUrl of cinq-euros-cdn-dev.`);
+      expect(stdout).toMatch(/^(\d+) of \1 Postman tests passed, 12 requests in [\d.]+ s\.$/m);
+      expect(code).toBe(0);
+    } finally {
+      await api.stop();
+      delete aws.state.stacks['cinq-euros-cdn-dev'];
+    }
+  }, 60_000);
+
+  it('fails clearly when the deployed API is unreachable', async () => {
     // The stack points at a closed port, as a removed API would be: the run must fail and say why.
     const closed = `http://127.0.0.1:${await freePort()}/dev/check`;
     aws.state.parameters['/cinq-euros/dev/signature-key'] = 'ssm-key';
@@ -131,7 +161,9 @@ describe('npm run chapter:4, finding the deployed API', () => {
     );
     expect(code).toBe(1);
     expect(stdout).toContain(`against the deployed API, ${closed}`);
-    expect(stdout).toContain('Signing with the keys from SSM parameters /cinq-euros/dev/signature-key');
+    expect(stdout).toContain(
+      'Site origin (CORS): http://localhost:8080, from shared/settings.json (cinq-euros-cdn-dev is not deployed).',
+    );
     expect(stdout).toMatch(/✗ POST Genuine signature +no answer \(ECONNREFUSED\)/);
     expect(stdout).toContain(`hint: Nothing answers at ${closed}.`);
     expect(existsSync(junit)).toBe(true);

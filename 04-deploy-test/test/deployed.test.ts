@@ -4,7 +4,13 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { checkUrlOf, DeployedApiError, deployedCheckUrl, deployedKeys } from '../src/deployed';
+import {
+  checkUrlOf,
+  DeployedApiError,
+  deployedCheckUrl,
+  deployedKeys,
+  deployedSiteOrigin,
+} from '../src/deployed';
 import { type FakeAws, startFakeAws } from './support/fake-aws';
 
 const URL_OUT = 'https://abc123.execute-api.eu-west-3.amazonaws.com/dev/check';
@@ -50,7 +56,7 @@ describe('the check URL of the deployed stack', () => {
     const error = await deployedCheckUrl({ AWS_REGION: 'eu-west-1' }, cloudFormation).catch((e) => e);
     expect(error).toBeInstanceOf(DeployedApiError);
     expect(error.message).toBe(
-      'The chapter 03 stack cinq-euros-api-dev is not deployed in eu-west-1. Deploy it first (03-lambda-check/README.md), or check AWS_REGION and STAGE.\nTo test without AWS: npm run chapter:4 -- --offline',
+      'The chapter 03 stack cinq-euros-api-dev is not deployed in eu-west-1. Deploy it first: npm run chapter:3 (03-lambda-check/README.md), or check AWS_REGION and STAGE.\nTo test without AWS: npm run chapter:4 -- --offline',
     );
   });
 
@@ -85,6 +91,33 @@ describe('the check URL of the deployed stack', () => {
   });
 });
 
+describe('the site origin the deployed API allows', () => {
+  it('is SITE_ORIGIN when set, as npm run chapter:3 took it', async () => {
+    await expect(
+      deployedSiteOrigin({ SITE_ORIGIN: 'https://www.example.com' }, cloudFormation),
+    ).resolves.toEqual({
+      origin: 'https://www.example.com',
+      source: 'SITE_ORIGIN',
+    });
+    expect(aws.state.calls).toEqual([]);
+  });
+
+  it("else the origin of chapter 02's SiteUrl, else the workshop's default", async () => {
+    await expect(deployedSiteOrigin({}, cloudFormation)).resolves.toEqual({
+      origin: 'http://localhost:8080',
+      source: 'shared/settings.json (cinq-euros-cdn-dev is not deployed)',
+    });
+    aws.state.stacks['cinq-euros-cdn-dev'] = {
+      status: 'CREATE_COMPLETE',
+      outputs: { SiteUrl: 'https://d111111abcdef8.cloudfront.net/' },
+    };
+    await expect(deployedSiteOrigin({}, cloudFormation)).resolves.toEqual({
+      origin: 'https://d111111abcdef8.cloudfront.net',
+      source: 'the SiteUrl of cinq-euros-cdn-dev',
+    });
+  });
+});
+
 describe('the keys of the deployed function', () => {
   const keys = { signatureKey: 'from-ssm', signingKeys: `ssm:${'s'.repeat(40)}` };
 
@@ -116,7 +149,7 @@ describe('the keys of the deployed function', () => {
     const error = await deployedKeys({}, ssm).catch((e) => e);
     expect(error).toBeInstanceOf(DeployedApiError);
     expect(error.message).toMatch(
-      /^SSM parameter\(s\) \/cinq-euros\/dev\/signing-keys not found in eu-west-3: the deployed function cannot verify anything yet \(it answers 503\)\. Create them as chapter 03 says/,
+      /^SSM parameter\(s\) \/cinq-euros\/dev\/signing-keys not found in eu-west-3: the deployed function cannot verify anything yet \(it answers 503\)\. npm run chapter:3 creates them from SIGNATURE_KEY and SIGNING_KEYS in \.env\.$/,
     );
   });
 });

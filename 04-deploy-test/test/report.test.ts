@@ -147,6 +147,20 @@ describe('the hints', () => {
     expect(hintsFor(answer(status, body)).join('\n')).toMatch(hint);
   });
 
+  it("say how to give the API the site's origin when CORS names another", () => {
+    const cors = request({
+      assertions: [
+        {
+          name: 'CORS: the answer is for the site only (Access-Control-Allow-Origin is the site, never *)',
+          passed: false,
+          message:
+            "Access-Control-Allow-Origin: expected 'http://localhost:8080' to equal 'https://d1.cloudfront.net'",
+        },
+      ],
+    });
+    expect(hintsFor(result([cors])).join('\n')).toMatch(/Deploy chapter 02, then chapter 03 again/);
+  });
+
   it('stay quiet when all went well', () => {
     expect(hintsFor(answer(200, '{"authentic":true}'))).toEqual([]);
   });
