@@ -1,12 +1,17 @@
 /**
  * `serverless package` into a fresh folder, and the CloudFormation template it wrote: what the tests
  * assert on (no AWS account needed) and what `npm run chapter:2 -- --offline` shows.
+ *
+ * osls stages every package in `<service folder>/.serverless` and empties it first, so two packagings of
+ * one folder at once (parallel test files) break each other: each run packages its own copy of the
+ * chapter's serverless.yml, in a temporary folder laid out like the repository (shared/ linked in).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from '../../shared/src/env';
 import { localBin } from '../../shared/src/process';
 
 export interface CloudFormationTemplate {
@@ -25,7 +30,13 @@ export async function packageTemplate(
   chapterDir: string,
   options: PackageOptions = {},
 ): Promise<CloudFormationTemplate> {
-  const out = mkdtempSync(path.join(tmpdir(), 'sls-package-'));
+  const root = mkdtempSync(path.join(tmpdir(), 'sls-package-'));
+  const service = path.join(root, path.basename(chapterDir));
+  mkdirSync(service);
+  copyFileSync(path.join(chapterDir, 'serverless.yml'), path.join(service, 'serverless.yml'));
+  symlinkSync(path.join(REPO_ROOT, 'shared'), path.join(root, 'shared'), 'dir');
+  symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+  const out = path.join(root, 'package');
   const args = ['package', '--package', out];
   if (options.stage) args.push('--stage', options.stage);
   for (const [name, value] of Object.entries(options.params ?? {})) args.push(`--param=${name}=${value}`);
@@ -38,7 +49,7 @@ export async function packageTemplate(
       FORCE_COLOR: '0',
     };
     delete env.AWS_PROFILE;
-    await promisify(execFile)(localBin('serverless'), args, { cwd: chapterDir, env });
+    await promisify(execFile)(localBin('serverless'), args, { cwd: service, env });
     return JSON.parse(readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string; message: string };
@@ -46,7 +57,7 @@ export async function packageTemplate(
       `serverless ${args.join(' ')} failed in ${chapterDir}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
     );
   } finally {
-    rmSync(out, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   }
 }
 
