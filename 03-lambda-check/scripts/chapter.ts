@@ -60,6 +60,12 @@ function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupErr
 async function offline(): Promise<void> {
   const made = ensureOfflineSecrets();
   if (made) say(made);
+  // A malformed keyring would make every request a 503: say so now, before starting anything.
+  try {
+    parseKeyring(process.env.SIGNING_KEYS ?? '');
+  } catch (error) {
+    throw new SetupError(`${(error as Error).message} (from your environment or .env)`);
+  }
   const apiPort = port('API_PORT');
   const lambdaPort = port('LAMBDA_PORT');
   for (const [taken, variable] of [
@@ -115,7 +121,9 @@ async function deploy(apiKey: boolean): Promise<void> {
   const account = await callerAccount();
   const where = ['--stage', stage(), '--region', region()];
   say(`AWS account ${account}, region ${region()}, stage ${stage()}.`);
-  for (const line of await ensureParameters()) say(line);
+  const parameterLines = await ensureParameters();
+  for (const line of parameterLines) say(line);
+  const keptParameters = parameterLines.some((line) => line.includes('already there'));
 
   // Browsers may call the API only from the site: chapter 02's CloudFront URL when it is deployed.
   let siteOrigin = process.env.SITE_ORIGIN;
@@ -145,6 +153,11 @@ async function deploy(apiKey: boolean): Promise<void> {
       'POST requires the API key: its value is in the "api keys" section printed above (or: npx serverless info',
     );
     say(`run in 03-lambda-check). Add it to each curl below as: -H 'x-api-key: <value>'`);
+  }
+  if (keptParameters) {
+    say(
+      '(These signatures are made from the keys in your .env: they verify only if those are the keys in SSM.)',
+    );
   }
   for (const line of curlExamples(checkUrl)) say(line);
   say();
