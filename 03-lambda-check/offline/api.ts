@@ -19,7 +19,11 @@ export interface OfflineApiOptions {
   port?: number;
   /** Port of serverless-offline's Lambda invoke endpoint (default: a free one). */
   lambdaPort?: number;
-  /** Where SIGNATURE_KEY and SIGNING_KEYS come from (default: process.env after ensureOfflineSecrets()). */
+  /**
+   * Added to this process's environment for the server and the handler (STAGE, SITE_ORIGIN...), and the
+   * only source of SIGNATURE_KEY and SIGNING_KEYS: without them the API answers 503.
+   * Default: process.env after ensureOfflineSecrets() (demo keys if none are configured).
+   */
   env?: NodeJS.ProcessEnv;
   /** Every raw line serverless-offline prints: the handler's log lines and `(λ: check) RequestId: ...`. */
   onLine?: (line: string) => void;
@@ -35,7 +39,8 @@ export interface OfflineApi {
 
 const SECRET_NAMES = ['SIGNATURE_KEY', 'SIGNING_KEYS'] as const;
 const READY = /Server ready: http/;
-const running = new Set<Service>();
+/** Servers started and not yet stopped, with the cleanup of their build folder. */
+const running = new Map<Service, () => void>();
 
 // If the caller exits without stop() (a crashed test worker, Ctrl-C), do not leave servers behind.
 let exitHookInstalled = false;
@@ -43,25 +48,24 @@ function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once('exit', () => {
-    for (const service of running) {
+    for (const [service, removeBuild] of running) {
       try {
         process.kill(-(service.child.pid as number), 'SIGKILL');
       } catch {
         // already gone
       }
+      removeBuild();
     }
   });
 }
 
 function childEnv(source: NodeJS.ProcessEnv, buildFolder: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' };
+  // Plain output lines (no colour codes) for onLine and whoever parses them.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...source, FORCE_COLOR: '0', NO_COLOR: '1' };
   // The secrets come from `source` only: a caller passing an env without them gets an unconfigured API.
   for (const name of SECRET_NAMES) {
     if (source[name]) env[name] = source[name];
     else delete env[name];
-  }
-  for (const name of ['STAGE', 'SITE_ORIGIN', 'AWS_REGION'] as const) {
-    if (source[name] !== undefined) env[name] = source[name];
   }
   env.CHECK_BUILD_FOLDER = buildFolder;
   return env;
@@ -102,7 +106,7 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
     removeBuild();
     throw error;
   }
-  running.add(service);
+  running.set(service, removeBuild);
   installExitHook();
   const baseUrl = `http://${LOOPBACK}:${port}/${stage(env)}`;
   return {
