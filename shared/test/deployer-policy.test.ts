@@ -2,16 +2,8 @@
  * The least-privilege policy learners attach instead of the article's AdministratorAccess
  * (shared/iam/deployer-policy.json), checked against the CloudFormation the chapters really generate.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import policy from '../iam/deployer-policy.json';
-import { REPO_ROOT } from '../src/env';
-import { localBin } from '../src/process';
-
-const run = promisify(execFile);
+import { type CloudFormationTemplate, packageIsolated } from '../src/serverless-package';
 
 interface Statement {
   Sid: string;
@@ -145,30 +137,14 @@ const TAKE_NO_RESOURCE = [
 const CHAPTERS_THAT_DEPLOY = ['01-static-site', '02-cloudfront', '03-lambda-check'];
 
 describe('the deployer policy (shared/iam/deployer-policy.json)', () => {
-  const templates: Record<
-    string,
-    { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> }
-  > = {};
+  const templates: Record<string, CloudFormationTemplate> = {};
 
   beforeAll(async () => {
     await Promise.all(
       CHAPTERS_THAT_DEPLOY.map(async (chapter) => {
-        const out = mkdtempSync(path.join(tmpdir(), `policy-${chapter}-`));
-        try {
-          await run(localBin('serverless'), ['package', '--package', out], {
-            cwd: path.join(REPO_ROOT, chapter),
-            env: {
-              ...process.env,
-              CHECK_BUILD_FOLDER: path.join(out, '.esbuild'),
-              SLS_TELEMETRY_DISABLED: '1',
-            },
-          });
-          templates[chapter] = JSON.parse(
-            readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
-          );
-        } finally {
-          rmSync(out, { recursive: true, force: true });
-        }
+        const packaged = await packageIsolated(chapter, { sources: ['src', 'plugins'] });
+        templates[chapter] = packaged.template;
+        packaged.remove();
       }),
     );
   }, 120_000);

@@ -1,0 +1,76 @@
+/**
+ * `serverless package` of a chapter that can run while others do the same (parallel test files, the
+ * bench, npm start): osls and serverless-esbuild stage every package in `<service folder>/.serverless`
+ * and empty it first, so two packagings of one folder break each other. Each run packages its own copy
+ * of the chapter, in a temporary folder laid out like the repository (shared/ and node_modules/ linked
+ * in). No AWS credentials are needed or used.
+ */
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { REPO_ROOT } from './env';
+import { localBin } from './process';
+
+export interface CloudFormationTemplate {
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; [key: string]: unknown }>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+}
+
+export interface PackageOptions {
+  /** What serverless.yml needs from the chapter folder, besides itself (e.g. src, plugins). */
+  readonly sources?: readonly string[];
+  /** More arguments for `serverless package` (e.g. ['--param', 'requireApiKey=true']). */
+  readonly args?: readonly string[];
+  /** Added to the environment; a name set to undefined is removed. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Packaged {
+  /** The folder `serverless package --package` wrote: templates, state and zips. */
+  readonly dir: string;
+  readonly template: CloudFormationTemplate;
+  /** Remove everything this run made. */
+  remove(): void;
+}
+
+/** Package `chapter` (its folder name) in a copy of its own; call remove() when done. */
+export async function packageIsolated(chapter: string, options: PackageOptions = {}): Promise<Packaged> {
+  const root = mkdtempSync(path.join(tmpdir(), `${chapter}-package-`));
+  const remove = () => rmSync(root, { recursive: true, force: true });
+  const service = path.join(root, chapter);
+  const out = path.join(root, 'package');
+  const args = ['package', '--package', out, ...(options.args ?? [])];
+  try {
+    for (const source of ['serverless.yml', ...(options.sources ?? [])]) {
+      const from = path.join(REPO_ROOT, chapter, source);
+      if (existsSync(from)) cpSync(from, path.join(service, source), { recursive: true });
+    }
+    symlinkSync(path.join(REPO_ROOT, 'shared'), path.join(root, 'shared'), 'dir');
+    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
+    // No credentials are needed to package; make sure none from the shell are used.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      FORCE_COLOR: '0',
+      AWS_PROFILE: undefined,
+    };
+    for (const [name, value] of Object.entries(options.env ?? {})) env[name] = value;
+    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+    await promisify(execFile)(localBin('serverless'), args, { cwd: service, env });
+    const template = JSON.parse(
+      readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    return { dir: out, template, remove };
+  } catch (error) {
+    remove();
+    const e = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(
+      `serverless ${args.join(' ')} failed for ${chapter}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
+    );
+  }
+}
