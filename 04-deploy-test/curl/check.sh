@@ -12,6 +12,7 @@
 # 1 when one does not, 2 on misuse, 3 when the API could not be reached.
 
 usage() {
+  # shellcheck disable=SC2016 # $CHECK_URL and $SIGNATURE are printed as names, not expanded
   printf '%s\n' \
     'Usage: sh 04-deploy-test/curl/check.sh [CHECK_URL] [SIGNATURE]' \
     '  CHECK_URL  the check endpoint (default: $CHECK_URL, else read from the deployed chapter 03 stack)' \
