@@ -56,6 +56,8 @@ export interface LambdaLogShipperOptions {
 export interface LambdaLogShipper {
   /** Feed it every line serverless-offline prints (the stream, if known, sets the level of plain lines). */
   onLine(line: string, stream?: 'stdout' | 'stderr'): void;
+  /** Create the log group now (as a deploy does on AWS), so that a tail can start before any request. */
+  ensureLogGroup(): Promise<void>;
   /** Finish the requests that have ended and send everything queued. */
   flush(): Promise<void>;
   /** flush(), then stop (requests still running are shipped without END/REPORT). */
@@ -126,6 +128,25 @@ function invokeError(lines: string[]): string {
   return `Invoke Error \t${JSON.stringify({ errorType, errorMessage, stack })}`;
 }
 
+/**
+ * A function line as it reaches CloudWatch. console.log/info/warn/error lines get the runtime's text
+ * prefix (time, request id, level). A line that is a whole JSON object was written straight to stdout (as
+ * chapter 03's handler writes its log line): Lambda stores those as they are, which is what lets JSON filter
+ * patterns such as { $.level = "ERROR" } match them.
+ */
+function asLambdaWrites(line: { at: number; level: Level; text: string }, requestId: string): string {
+  const text = line.text.trim();
+  if (text.startsWith('{') && text.endsWith('}')) {
+    try {
+      JSON.parse(text);
+      return `${text}\n`;
+    } catch {
+      // not JSON after all: a text line
+    }
+  }
+  return functionLine(new Date(line.at), requestId, line.level, line.text);
+}
+
 export function createLambdaLogShipper(options: LambdaLogShipperOptions): LambdaLogShipper {
   const logGroupName = `/aws/lambda/${options.functionName}`;
   const memorySizeMb = options.memorySizeMb ?? 1024;
@@ -175,6 +196,14 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
     }, batchMs);
   };
 
+  const ensureLogGroup = async () => {
+    if (groupReady) return;
+    await client.send(new CreateLogGroupCommand({ logGroupName })).catch((error: Error) => {
+      if (error.name !== 'ResourceAlreadyExistsException') throw error;
+    });
+    groupReady = true;
+  };
+
   const send = (): Promise<void> => {
     sending = sending.then(async () => {
       for (const [streamName, events] of queue) {
@@ -182,12 +211,7 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
         const batch = events.splice(0).sort((a, b) => a.timestamp - b.timestamp);
         queued -= batch.length;
         try {
-          if (!groupReady) {
-            await client.send(new CreateLogGroupCommand({ logGroupName })).catch((error: Error) => {
-              if (error.name !== 'ResourceAlreadyExistsException') throw error;
-            });
-            groupReady = true;
-          }
+          await ensureLogGroup();
           if (!createdStreams.has(streamName)) {
             await client
               .send(new CreateLogStreamCommand({ logGroupName, logStreamName: streamName }))
@@ -247,9 +271,7 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
     const billedDurationMs = Math.ceil(durationMs + (initDurationMs ?? 0));
     const maxMemoryUsedMb = options.maxMemoryUsedMb?.();
     enqueue(stream, invocation.startedAt, startLine(requestId));
-    for (const line of invocation.lines) {
-      enqueue(stream, line.at, functionLine(new Date(line.at), requestId, line.level, line.text));
-    }
+    for (const line of invocation.lines) enqueue(stream, line.at, asLambdaWrites(line, requestId));
     const last = Math.max(end.at, invocation.lastAt);
     if (invocation.errorLines.length > 0 && !timedOut) {
       enqueue(
@@ -316,6 +338,8 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
       const request = REQUEST_LINE.exec(line);
       if (request) {
         if (options.functionKey && request[3] !== options.functionKey) return;
+        // A reading before the function runs: the memory probe measures growth from its first one.
+        options.maxMemoryUsedMb?.();
         const { container, cold } = takeContainer(now);
         open.push({ container, cold, startedAt: now, lines: [], errorLines: [], lastAt: now });
         return;
@@ -358,6 +382,7 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
       invocation.lastAt = now;
       if (invocation.end) invocation.end.at = Math.max(invocation.end.at, now);
     },
+    ensureLogGroup,
     async flush() {
       for (const invocation of [...ending]) finish(invocation);
       clearTimeout(batchTimer);
@@ -370,11 +395,7 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
         const requestId = invocation.requestId ?? randomUUID();
         enqueue(invocation.container.streamName, invocation.startedAt, startLine(requestId));
         for (const line of invocation.lines) {
-          enqueue(
-            invocation.container.streamName,
-            line.at,
-            functionLine(new Date(line.at), requestId, line.level, line.text),
-          );
+          enqueue(invocation.container.streamName, line.at, asLambdaWrites(line, requestId));
         }
       }
       closed = true;

@@ -1,8 +1,8 @@
 /**
- * "Max Memory Used" for the offline REPORT lines: the peak resident memory (VmHWM) of the process that runs
- * the function, found by the port it listens on. Linux only (it reads /proc); elsewhere it answers undefined
- * and the REPORT line leaves the figure out. Offline, that process is the whole serverless-offline emulator,
- * so the figure is larger than the same function would use on AWS.
+ * "Max Memory Used" for the offline REPORT lines, from the process that runs the function (found by the
+ * port it listens on). Linux only (it reads /proc); elsewhere the REPORT line leaves the figure out.
+ * That process is the whole serverless-offline emulator (HTTP server, framework, bundler), far bigger than
+ * a Lambda container, so the figure is its growth while serving the function, not its whole size.
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
@@ -54,23 +54,35 @@ export function findListeningPid(port: number): number | undefined {
   return undefined;
 }
 
-/** Peak resident memory of a process, in MB (rounded up, as Lambda reports it). */
-export function peakMemoryMb(pid: number): number | undefined {
+/** Resident memory of a process now, in MB. */
+export function residentMemoryMb(pid: number): number | undefined {
   try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Math.ceil(Number(match[1]) / 1024) : undefined;
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** A probe for createLambdaLogShipper: the peak memory of whatever listens on `port` (found once). */
-export function peakMemoryOfPortOwner(port: number): () => number | undefined {
+/**
+ * A probe for createLambdaLogShipper's maxMemoryUsedMb: how much the process listening on `port` has grown
+ * since the probe's first reading (taken at the first request, before the function is loaded), at its
+ * largest reading. That is the memory the function's workers, its code and its requests added: the part of
+ * the emulator that stands for the Lambda container. The probe reads whenever it is called.
+ */
+export function memoryGrowthOfPortOwner(port: number): () => number | undefined {
   let pid: number | undefined;
+  let baseline: number | undefined;
+  let largest = 0;
   return () => {
     pid ??= findListeningPid(port);
-    const figure = pid === undefined ? undefined : peakMemoryMb(pid);
-    if (figure === undefined) pid = undefined;
-    return figure;
+    const now = pid === undefined ? undefined : residentMemoryMb(pid);
+    if (now === undefined) {
+      pid = undefined;
+      return undefined;
+    }
+    baseline ??= now;
+    largest = Math.max(largest, now);
+    return Math.max(1, Math.ceil(largest - baseline));
   };
 }

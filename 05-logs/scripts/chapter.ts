@@ -25,6 +25,8 @@ Prints the check function's recent logs (the last 10 minutes), or with --follow 
   --offline                tail the local endpoint (npm run logs:local, port LOGS_PORT); no AWS credentials needed
 Colours only on a terminal, never with NO_COLOR set. AWS endpoint settings (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) are honoured.`;
 
+const countOf = (n: number) => `${n} log event${n === 1 ? '' : 's'}`;
+
 function fail(message: string): never {
   process.stderr.write(`chapter:5: ${message}\n\n${USAGE}\n`);
   process.exit(2);
@@ -138,12 +140,12 @@ async function main(): Promise<void> {
       mode: values.poll ? 'poll' : 'auto',
     });
     if (!values.follow) {
-      const what = result.stats.printed === 0 ? 'No events' : `${result.stats.printed} events`;
+      const what = result.stats.printed === 0 ? 'No log events' : countOf(result.stats.printed);
       notice(
         `${what} in ${logGroup} since ${formatTime(since, values.utc ?? false, true)}. Add --follow to keep watching.`,
       );
     } else if (result.reason === 'idle') {
-      notice(`Nothing new for ${values['exit-after-idle']}: stopped after ${result.stats.printed} events.`);
+      notice(`Nothing new for ${values['exit-after-idle']}: stopped after ${countOf(result.stats.printed)}.`);
     }
   } catch (error) {
     if (error instanceof TailError && error.code === 'NO_GROUP') {

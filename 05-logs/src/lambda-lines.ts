@@ -108,13 +108,17 @@ function parseJsonLine(document: Record<string, unknown>, text: string): LambdaL
   const level = levelOf(document.level);
   if (level || typeof document.requestId === 'string') {
     const message = document.message;
+    const { timestamp: _t, level: _l, requestId: _r, ...rest } = document;
+    // Lambda's JSON format wraps a message: {timestamp, level, requestId, message}. Show the message itself;
+    // a line with fields of its own (like chapter 03's) is shown with its fields.
+    const onlyMessage = Object.keys(rest).length === 1 && 'message' in rest;
     return {
       kind: 'log',
       time: typeof document.timestamp === 'string' ? document.timestamp : undefined,
       requestId: typeof document.requestId === 'string' ? document.requestId : undefined,
       level,
       text: typeof message === 'string' ? message : JSON.stringify(message ?? document),
-      json: typeof message === 'string' ? (tryJson(message) ?? document) : (message ?? document),
+      json: onlyMessage ? (typeof message === 'string' ? tryJson(message) : message) : document,
     };
   }
   return { kind: 'raw', text, json: document };

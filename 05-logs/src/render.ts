@@ -161,13 +161,13 @@ export class Renderer {
         return [this.paint('CRASH', 'red', 'bold'), this.paint(line.text, 'red')];
       case 'init-start':
         return [
-          this.paint('INIT', 'dim'),
+          this.paint('INIT ', 'dim'),
           this.paint(`cold start${line.runtime ? ` (${line.runtime})` : ''}`, 'dim'),
         ];
       case 'init-report': {
         const failed = line.status !== undefined && line.status !== 'success';
         const text = `init ${line.durationMs !== undefined ? formatMs(line.durationMs) : ''}${line.status ? ` ${line.status}` : ''}${line.errorType ? ` (${line.errorType})` : ''}`;
-        return [this.paint('INIT', failed ? 'red' : 'dim'), failed ? this.paint(text, 'red') : text];
+        return [this.paint('INIT ', failed ? 'red' : 'dim'), failed ? this.paint(text, 'red') : text];
       }
       case 'log': {
         const jsonLevel =

@@ -75,6 +75,8 @@ export interface TailStats {
   /** The most events remembered at once for deduplication (bounded). */
   rememberedPeak: number;
   pollIntervalMs: number;
+  /** The shortest poll interval allowed now: raised by throttling, brought back by calls that pass. */
+  paceFloorMs: number;
 }
 
 export interface TailResult {
@@ -160,6 +162,7 @@ class Tail {
       backfills: 0,
       rememberedPeak: 0,
       pollIntervalMs: this.pollMinMs,
+      paceFloorMs: this.pollMinMs,
     };
   }
 
@@ -223,6 +226,7 @@ class Tail {
 
   private result(mode: TailResult['mode']): TailResult {
     this.stats.rememberedPeak = this.seen.peak;
+    this.stats.paceFloorMs = this.paceFloorMs;
     return { mode, reason: this.reason, stats: { ...this.stats } };
   }
 

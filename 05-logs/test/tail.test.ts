@@ -1,0 +1,326 @@
+/**
+ * The tail against an endpoint that misbehaves (throttling, 5xx, empty pages with tokens, dropped Live Tail
+ * sessions) while events arrive on many streams, some ingested late with an older timestamp: every event
+ * must be printed exactly once, and the memory it keeps for that must stay bounded.
+ */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { LocalLogs } from '../local/server';
+import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/tail';
+import { type FaultyEndpoint, seededRandom, startFaultyEndpoint } from './support/faulty-endpoint';
+import {
+  Collector,
+  clientFor,
+  createGroup,
+  FAKE_CREDENTIALS,
+  put,
+  sleep,
+  startTestLogs,
+} from './support/logs';
+
+const GROUP = '/aws/lambda/tail-test';
+const STREAMS = Array.from({ length: 12 }, (_, i) => `2026/11/25/[$LATEST]${String(i).padStart(32, '0')}`);
+
+let logs: LocalLogs;
+let client: CloudWatchLogsClient;
+let faulty: FaultyEndpoint | undefined;
+
+beforeEach(async () => {
+  logs = await startTestLogs({ liveUpdateIntervalMs: 100 });
+  client = clientFor(logs.endpoint);
+  await createGroup(client, GROUP, STREAMS);
+});
+
+afterEach(async () => {
+  await faulty?.stop();
+  faulty = undefined;
+  client.destroy();
+  await logs.stop();
+});
+
+interface Writing {
+  /** Every message written, in order. */
+  readonly written: string[];
+  readonly done: Promise<void>;
+}
+
+/**
+ * Write `total` events in small batches across the streams, `lateShare` of them with a timestamp up to
+ * `maxLateMs` in the past (ingested late), one batch every `everyMs`.
+ */
+function writeEvents(
+  total: number,
+  options: { lateShare?: number; maxLateMs?: number; everyMs?: number; batch?: number; prefix?: string },
+): Writing {
+  const random = seededRandom(total);
+  const written: string[] = [];
+  const batch = options.batch ?? 20;
+  const done = (async () => {
+    for (let i = 0; i < total; ) {
+      const stream = STREAMS[Math.floor(random() * STREAMS.length)] as string;
+      const now = Date.now();
+      const events: { timestamp: number; message: string }[] = [];
+      for (let j = 0; j < batch && i < total; j++, i++) {
+        const late = random() < (options.lateShare ?? 0);
+        const message = `${options.prefix ?? 'evt'}-${String(i).padStart(6, '0')}${late ? ' (late)' : ''}`;
+        events.push({
+          timestamp: late ? now - Math.floor(random() * (options.maxLateMs ?? 20_000)) : now,
+          message,
+        });
+        written.push(message);
+      }
+      await put(client, GROUP, stream, events);
+      await sleep(options.everyMs ?? 10);
+    }
+  })();
+  return { written, done };
+}
+
+function messagesOf(output: Collector): string[] {
+  return output.lines
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { message: string }).message);
+}
+
+function expectExactlyOnce(printed: string[], written: string[]): void {
+  const counts = new Map<string, number>();
+  for (const message of printed) counts.set(message, (counts.get(message) ?? 0) + 1);
+  const missing = written.filter((m) => !counts.has(m));
+  const duplicated = [...counts].filter(([, n]) => n > 1).map(([m]) => m);
+  expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({
+    missing: [],
+    duplicated: [],
+  });
+  expect(printed).toHaveLength(written.length);
+}
+
+function follow(endpoint: string, output: Collector, options: Partial<TailOptions> = {}) {
+  const controller = new AbortController();
+  const notices: string[] = [];
+  const running: Promise<TailResult> = tailLogs({
+    logGroup: GROUP,
+    endpoint,
+    credentials: FAKE_CREDENTIALS,
+    since: Date.now() - 120_000,
+    follow: true,
+    format: 'json',
+    output,
+    signal: controller.signal,
+    notice: (text) => notices.push(text),
+    pollMinMs: 50,
+    pollMaxMs: 250,
+    ...options,
+  });
+  return { running, notices, stop: () => controller.abort() };
+}
+
+/** Wait for every written message, then a little longer so that duplicates would show, then stop. */
+async function finish(
+  output: Collector,
+  writing: Writing,
+  tail: ReturnType<typeof follow>,
+): Promise<TailResult> {
+  await writing.done;
+  await output.waitFor(/"message"/, writing.written.length, 25_000);
+  await sleep(700);
+  tail.stop();
+  return tail.running;
+}
+
+describe('the tail, polling FilterLogEvents', () => {
+  it('prints every event exactly once through throttling, 5xx, empty pages and late events on many streams', async () => {
+    faulty = await startFaultyEndpoint(
+      logs.endpoint,
+      { throttleRate: 0.2, serverErrorRate: 0.2, emptyPageRate: 0.3 },
+      7,
+    );
+    const history = writeEvents(300, { prefix: 'old', everyMs: 0, batch: 50 });
+    await history.done;
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output, { mode: 'poll' });
+    const live = writeEvents(1700, { lateShare: 0.1, maxLateMs: 20_000, batch: 10, everyMs: 15 });
+    const result = await finish(
+      output,
+      { written: [...history.written, ...live.written], done: live.done },
+      tail,
+    );
+
+    expectExactlyOnce(messagesOf(output), [...history.written, ...live.written]);
+    expect(result.mode).toBe('poll');
+    expect(faulty.counts.throttled).toBeGreaterThan(0);
+    expect(faulty.counts.serverErrors).toBeGreaterThan(0);
+    expect(faulty.counts.emptyPages).toBeGreaterThan(0);
+    expect(result.stats.retries).toBe((faulty.counts.throttled ?? 0) + (faulty.counts.serverErrors ?? 0));
+  }, 60_000);
+
+  it('slows down while throttled and comes back to its pace once the throttling ends', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { throttleRate: 0.6 }, 3);
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output, { mode: 'poll', pollMinMs: 50, pollMaxMs: 800 });
+    const writing = writeEvents(400, { everyMs: 30, batch: 5 });
+    await sleep(1200);
+    faulty.setFaults({});
+    const result = await finish(output, writing, tail);
+    expectExactlyOnce(messagesOf(output), writing.written);
+    expect(result.stats.throttled).toBeGreaterThan(0);
+    expect(result.stats.paceFloorMs).toBe(50);
+  }, 60_000);
+
+  it('keeps bounded memory on a long run: only what the trailing window can read again', async () => {
+    const output = new Collector();
+    const tail = follow(logs.endpoint, output, {
+      mode: 'poll',
+      lateWindowMs: 300,
+      pollMinMs: 30,
+      pollMaxMs: 100,
+    });
+    const writing = writeEvents(4000, { everyMs: 10, batch: 15 });
+    const result = await finish(output, writing, tail);
+    expectExactlyOnce(messagesOf(output), writing.written);
+    // ~1,500 events a second: the window (300 ms + what delays widen it by) holds a few hundred at most.
+    expect(result.stats.rememberedPeak).toBeLessThan(1200);
+  }, 60_000);
+
+  it('prints a history larger than one page (10,000 events) once, in time order, then stops', async () => {
+    const start = Date.now() - 60_000;
+    for (let s = 0; s < 3; s++) {
+      const events = Array.from({ length: 4000 }, (_, i) => ({
+        timestamp: start + i * 10 + s,
+        message: `hist-${s}-${String(i).padStart(5, '0')}`,
+      }));
+      await put(client, GROUP, STREAMS[s] as string, events);
+    }
+    faulty = await startFaultyEndpoint(logs.endpoint, { emptyPageRate: 0.5 }, 11);
+    const output = new Collector();
+    const result = await tailLogs({
+      logGroup: GROUP,
+      endpoint: faulty.endpoint,
+      credentials: FAKE_CREDENTIALS,
+      since: start - 1,
+      format: 'json',
+      output,
+    });
+    const printed = messagesOf(output);
+    expect(result).toMatchObject({ mode: 'history', reason: 'done' });
+    expect(new Set(printed).size).toBe(12_000);
+    expect(printed).toHaveLength(12_000);
+    const times = output.lines.map((l) => Date.parse((JSON.parse(l) as { timestamp: string }).timestamp));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(result.stats.pages).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+});
+
+describe('the tail, live (StartLiveTail)', () => {
+  it('fills in the history first, then streams, renewing sessions before they time out', async () => {
+    await logs.stop();
+    logs = await startTestLogs({ liveUpdateIntervalMs: 100, liveSessionMaxMs: 1200 });
+    client.destroy();
+    client = clientFor(logs.endpoint);
+    await createGroup(client, GROUP, STREAMS);
+    const history = writeEvents(200, { prefix: 'old', everyMs: 0, batch: 50 });
+    await history.done;
+    const output = new Collector();
+    const tail = follow(logs.endpoint, output, { liveRenewAfterMs: 700, liveOverlapMs: 300 });
+    const writing = writeEvents(1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
+    const result = await finish(
+      output,
+      { written: [...history.written, ...writing.written], done: writing.done },
+      tail,
+    );
+    expect(result.mode).toBe('live');
+    expectExactlyOnce(messagesOf(output), [...history.written, ...writing.written]);
+    expect(result.stats.liveSessions).toBeGreaterThanOrEqual(3);
+    expect(tail.notices).toEqual([]);
+  }, 60_000);
+
+  it('resumes a dropped session and fills the gap, without losing or repeating an event', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { dropLiveAfterMs: 600 }, 5);
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output);
+    const writing = writeEvents(1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
+    const result = await finish(output, writing, tail);
+    expect(result.mode).toBe('live');
+    expectExactlyOnce(messagesOf(output), writing.written);
+    expect(faulty.counts.liveDrops).toBeGreaterThanOrEqual(2);
+    expect(result.stats.liveResumed).toBeGreaterThanOrEqual(2);
+    expect(result.stats.backfills).toBeGreaterThanOrEqual(2);
+  }, 60_000);
+
+  it('falls back to polling, and says so, where Live Tail is refused', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { refuseLiveWith: 'AccessDeniedException' }, 9);
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output);
+    const writing = writeEvents(200, { everyMs: 10 });
+    const result = await finish(output, writing, tail);
+    expect(result.mode).toBe('poll');
+    expectExactlyOnce(messagesOf(output), writing.written);
+    expect(tail.notices.join('\n')).toMatch(
+      /Live Tail is not available here \(AccessDeniedException.*polling FilterLogEvents instead/,
+    );
+  }, 60_000);
+
+  it('stops by itself after --exit-after-idle with nothing new', async () => {
+    await put(client, GROUP, STREAMS[0] as string, [{ timestamp: Date.now(), message: 'only one' }]);
+    const output = new Collector();
+    const result = await tailLogs({
+      logGroup: GROUP,
+      endpoint: logs.endpoint,
+      credentials: FAKE_CREDENTIALS,
+      follow: true,
+      exitAfterIdleMs: 400,
+      format: 'json',
+      output,
+    });
+    expect(result.reason).toBe('idle');
+    expect(messagesOf(output)).toEqual(['only one']);
+  }, 30_000);
+});
+
+describe('the tail, when it cannot go on', () => {
+  it('says the log group does not exist', async () => {
+    const error = await tailLogs({
+      logGroup: '/aws/lambda/nope',
+      endpoint: logs.endpoint,
+      credentials: FAKE_CREDENTIALS,
+      output: new Collector(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TailError);
+    expect(error).toMatchObject({
+      code: 'NO_GROUP',
+      message: 'The log group /aws/lambda/nope does not exist.',
+    });
+  });
+
+  it('ends with what to do when access is denied, without retrying it', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { denyOperations: ['FilterLogEvents'] }, 1);
+    const error = await tailLogs({
+      logGroup: GROUP,
+      endpoint: faulty.endpoint,
+      credentials: FAKE_CREDENTIALS,
+      follow: true,
+      mode: 'poll',
+      output: new Collector(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TailError);
+    expect((error as Error).message).toMatch(
+      /^AWS refused the call \(AccessDeniedException\): User: .* logs:FilterLogEvents/,
+    );
+    expect(faulty.counts.forwarded).toBe(1); // DescribeLogGroups only
+  });
+
+  it('gives up after a bounded number of attempts when not following', async () => {
+    faulty = await startFaultyEndpoint(
+      logs.endpoint,
+      { serverErrorRate: 1, operations: ['FilterLogEvents'] },
+      1,
+    );
+    const error = await tailLogs({
+      logGroup: GROUP,
+      endpoint: faulty.endpoint,
+      credentials: FAKE_CREDENTIALS,
+      output: new Collector(),
+      maxAttempts: 3,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TailError);
+    expect(faulty.counts.serverErrors).toBe(3);
+  });
+});
