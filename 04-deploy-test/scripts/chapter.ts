@@ -101,8 +101,11 @@ async function offlineSetup(options: Options): Promise<Setup> {
   if (made) notes.push(made);
   const apiPort = port('API_PORT');
   let checkUrl = `http://${LOOPBACK}:${apiPort}/${stage()}/check`;
-  let stop: (() => Promise<void>) | undefined;
   if (options.printUrl) return { target: 'local', values: { checkUrl }, notes };
+  // Clear errors about the keys now, before a server is started, rather than failed requests later.
+  const signatureKey = legacyKey();
+  signingKeyring();
+  let stop: (() => Promise<void>) | undefined;
   if (await isListening(apiPort)) {
     notes.push(`Using the API already listening on port ${apiPort} (API_PORT).`);
   } else {
@@ -112,13 +115,12 @@ async function offlineSetup(options: Options): Promise<Setup> {
     stop = () => api.stop();
     notes.push('Started the offline API for this run; it stops at the end.');
   }
-  signingKeyring(); // a clear error now rather than a failed request later
   return {
     target: 'local',
     values: {
       checkUrl,
       siteOrigin: offlineSiteOrigin(),
-      signatureKey: legacyKey(),
+      signatureKey,
       signingKeys: process.env.SIGNING_KEYS,
       apiKey: options.apiKey,
     },

@@ -91,6 +91,17 @@ describe('npm run chapter:4, misused', () => {
     expect(code).toBe(2);
     expect(stderr).toBe('chapter:4: API_PORT="eighty" is not a port: use a whole number from 1 to 65535.\n');
   });
+
+  it('exits 2 on a malformed SIGNING_KEYS, before starting anything', async () => {
+    const { code, stdout, stderr } = await chapter4(
+      ['--offline'],
+      cleanEnv({ API_PORT: String(await freePort()), SIGNATURE_KEY: 'k', SIGNING_KEYS: 'no-colon' }),
+    );
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toBe(
+      'chapter:4: SIGNING_KEYS: each key is "<key id>:<secret>", the id made of 1 to 32 letters, digits, "-" or "_".\n',
+    );
+  });
 });
 
 describe('npm run chapter:4, finding the deployed API', () => {
