@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { shipCheckLogsIfListening } from '../../05-logs/local/check-log-shipper';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
@@ -75,12 +76,21 @@ async function offline(): Promise<void> {
     if (await isListening(taken)) throw portTaken(taken, variable);
   }
   say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
+  // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's
+  // output also goes there as Lambda writes it (START, the function's lines, END, REPORT).
+  const shipper = await shipCheckLogsIfListening({
+    apiPort,
+    onError: (error) =>
+      process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
+  });
+  await shipper?.ensureLogGroup();
   let ready = false;
   const api = await startOfflineApi({
     port: apiPort,
     lambdaPort,
     // Before it is ready, serverless-offline prints its route table: we print our own summary instead.
     onLine: (line) => {
+      shipper?.onLine(line); // [chapter 05]
       if (ready) say(line);
     },
   }).catch((error: Error) => {
@@ -96,9 +106,13 @@ async function offline(): Promise<void> {
   for (const line of curlExamples(api.checkUrl)) say(line);
   say();
   say('Each request prints its log line below. Ctrl-C stops the server.');
+  // [chapter 05]
+  if (shipper)
+    say(`Logs also go to ${shipper.logGroupName} (local endpoint): npm run chapter:5 -- --offline --follow`);
   say();
   const stop = async () => {
     await api.stop();
+    await shipper?.close(); // [chapter 05]
     process.exit(0);
   };
   process.once('SIGINT', stop);
