@@ -8,15 +8,16 @@
  *
  * Goals: nothing lost, nothing duplicated, p50 under 1 s and under half the AWS CLI's.
  */
+
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fmt, goalsMissed, percentile, report } from '../../shared/bench/measure';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort, localBin, type Service, startService } from '../../shared/src/process';
@@ -94,7 +95,9 @@ async function main(): Promise<void> {
     await client.send(new CreateLogGroupCommand({ logGroupName: GROUP }));
     await client.send(new CreateLogStreamCommand({ logGroupName: GROUP, logStreamName: STREAM }));
     const put = async (events: { timestamp: number; message: string }[]) => {
-      await client.send(new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, logEvents: events }));
+      await client.send(
+        new PutLogEventsCommand({ logGroupName: GROUP, logStreamName: STREAM, logEvents: events }),
+      );
       return Date.now();
     };
 
@@ -108,7 +111,10 @@ async function main(): Promise<void> {
     const commands: [string, string[]][] = [
       [localBin('tsx'), [chapter, ...ours]],
       [localBin('tsx'), [chapter, ...ours, '--poll']],
-      [AWS_CLI, ['logs', 'tail', GROUP, '--follow', '--since', '2m', '--format', 'short', '--endpoint-url', endpoint]],
+      [
+        AWS_CLI,
+        ['logs', 'tail', GROUP, '--follow', '--since', '2m', '--format', 'short', '--endpoint-url', endpoint],
+      ],
     ];
     // A first event, printed by each tail once it is running: then the measured ones begin.
     await put([{ timestamp: Date.now(), message: 'bench-0 warm-up' }]);
@@ -120,7 +126,8 @@ async function main(): Promise<void> {
     const deadline = Date.now() + 20_000;
     while (tails.some((t) => !t.seen.has(0)) && Date.now() < deadline) await sleep(50);
     const notReady = tails.filter((t) => !t.seen.has(0)).map((t) => t.name);
-    if (notReady.length > 0) throw new Error(`These tails printed nothing within 20 s: ${notReady.join(', ')}`);
+    if (notReady.length > 0)
+      throw new Error(`These tails printed nothing within 20 s: ${notReady.join(', ')}`);
 
     const readable = new Map<number, number>();
     let n = 0;
@@ -152,7 +159,10 @@ async function main(): Promise<void> {
         return first === undefined ? [] : [first - (readable.get(id) as number)];
       });
       const lost = written.filter((id) => !tail.seen.has(id)).length;
-      const duplicated = written.reduce((sum, id) => sum + Math.max(0, (tail.seen.get(id)?.length ?? 0) - 1), 0);
+      const duplicated = written.reduce(
+        (sum, id) => sum + Math.max(0, (tail.seen.get(id)?.length ?? 0) - 1),
+        0,
+      );
       return { tail, p50: percentile(latencies, 50), p95: percentile(latencies, 95), lost, duplicated };
     });
     const cli = figures[2] as (typeof figures)[number];
@@ -167,8 +177,18 @@ async function main(): Promise<void> {
         isCli || (f.p50 < 1000 && f.p50 < cli.p50 / 2),
       );
       report(`${name}: latency p95`, seconds(f.p95), '(reported)', true);
-      report(`${name}: events lost`, `${f.lost} of ${written.length}`, isCli ? '(the baseline)' : '0', isCli || f.lost === 0);
-      report(`${name}: events printed twice`, String(f.duplicated), isCli ? '(the baseline)' : '0', isCli || f.duplicated === 0);
+      report(
+        `${name}: events lost`,
+        `${f.lost} of ${written.length}`,
+        isCli ? '(the baseline)' : '0',
+        isCli || f.lost === 0,
+      );
+      report(
+        `${name}: events printed twice`,
+        String(f.duplicated),
+        isCli ? '(the baseline)' : '0',
+        isCli || f.duplicated === 0,
+      );
     }
     client.destroy();
   } finally {
