@@ -14,8 +14,11 @@ export class MissingConfigError extends Error {
   override readonly name = 'MissingConfigError';
 }
 
-/** Where offline runs keep their data (bucket contents, logs, demo keys): one git-ignored folder. */
-export const LOCAL_DATA_PATH = path.join(REPO_ROOT, settings.localDataDir);
+/**
+ * Where offline runs keep their data (bucket contents, logs, demo keys): one git-ignored folder,
+ * `.local/` unless LOCAL_DATA_DIR names another (the end-to-end test uses its own).
+ */
+export const LOCAL_DATA_PATH = path.resolve(REPO_ROOT, process.env.LOCAL_DATA_DIR || settings.localDataDir);
 /** Demo secrets made for offline runs when none are configured; never used on AWS. */
 export const DEMO_KEYS_FILE = path.join(LOCAL_DATA_PATH, 'demo-keys.env');
 

@@ -1,0 +1,64 @@
+/**
+ * npm run verify -- <chapter...> [--aws]: check your chapters step by step, PASS or what to do.
+ * Offline by default (nothing needed but this repository); --aws checks your deployed stacks.
+ */
+import { parseArgs } from 'node:util';
+import { loadDotEnv } from '../src/env';
+import { awsChapters } from '../verify/aws';
+import { offlineChapters } from '../verify/offline';
+import { runChapter } from '../verify/steps';
+
+const USAGE = `Usage: npm run verify -- <chapter...|all> [--aws]
+  e.g. npm run verify -- 3        chapter 03, offline
+       npm run verify -- all      every chapter, offline
+       npm run verify -- 3 --aws  your deployed chapter 03 stack`;
+
+async function main(): Promise<number> {
+  let parsed: { values: { aws?: boolean; help?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        aws: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`verify: ${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const all = positionals.includes('all');
+  const wanted = all ? [1, 2, 3, 4, 5] : positionals.map((p) => Number(p.replace(/^0/, '')));
+  if (wanted.length === 0 || wanted.some((n) => !offlineChapters[n])) {
+    process.stderr.write(
+      `verify: name chapters 1 to 5, or all (got "${positionals.join(' ')}").\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (values.aws) loadDotEnv();
+  const out = { line: (text: string) => process.stdout.write(`${text}\n`) };
+  let failed = 0;
+  for (const n of wanted) {
+    const chapter = (values.aws ? awsChapters : offlineChapters)[n];
+    if (!chapter) continue;
+    const result = await runChapter(chapter, out);
+    if (result.failed > 0) failed++;
+    out.line('');
+  }
+  out.line(failed === 0 ? 'All checks passed.' : `${failed} chapter(s) need work: see "What to do" above.`);
+  return failed === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`verify: ${error.message}\n`);
+    process.exit(1);
+  },
+);
