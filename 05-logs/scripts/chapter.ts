@@ -92,6 +92,8 @@ async function main(): Promise<void> {
 
   let endpoint: string | undefined;
   if (values.offline) {
+    // The SDK's notice about Node.js versions concerns AWS SDK updates: noise against a local endpoint.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     endpoint = localLogsEndpoint();
     if (!(await isListening(port('LOGS_PORT')))) {
       problem(

@@ -59,6 +59,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
+  // Offline only: the SDK's notice about Node.js versions (it concerns AWS SDK updates) is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const made = ensureOfflineSecrets();
   if (made) say(made);
 

@@ -23,7 +23,7 @@ import {
   type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { explainAwsError } from '../../shared/src/aws';
-import { createLogsClient, type LogsClientOptions } from './client';
+import { callerAccountId, createLogsClient, type LogsClientOptions } from './client';
 import { type Format, Renderer, type TailEvent } from './render';
 import { exponentialBackoff, isRetryable, isThrottling, sleep, withRetry } from './retry';
 import { contentKey, OccurrenceCounter, SeenEvents } from './seen-events';
@@ -61,6 +61,8 @@ export interface TailOptions extends LogsClientOptions {
   readonly maxRememberedEvents?: number;
   /** Give up after this many failed attempts of one call (default: 8 without follow, never with it). */
   readonly maxAttempts?: number;
+  /** The AWS account id, to build the group's ARN when DescribeLogGroups is denied. Default: STS GetCallerIdentity. */
+  readonly accountId?: () => Promise<string>;
 }
 
 export interface TailStats {
@@ -202,7 +204,7 @@ class Tail {
       const mode = this.options.mode ?? 'auto';
       if (mode !== 'poll') {
         try {
-          await this.runLive(arn);
+          await this.runLive(arn ?? (await this.liveArn()));
           return this.result('live');
         } catch (error) {
           if (!(error instanceof LiveUnavailable)) throw error;
@@ -215,6 +217,9 @@ class Tail {
     } catch (error) {
       if (error instanceof TailError) throw error;
       if (this.stopped) return this.result(this.options.follow ? 'poll' : 'history');
+      if ((error as Error).name === 'ResourceNotFoundException') {
+        throw new TailError(`The log group ${this.options.logGroup} does not exist.`, 'NO_GROUP', error);
+      }
       throw new TailError(explainAwsError(error), 'AWS', error);
     } finally {
       for (const timer of timers) clearInterval(timer);
@@ -256,22 +261,39 @@ class Tail {
     );
   }
 
-  private async resolveGroup(): Promise<string> {
+  /**
+   * The group's ARN (StartLiveTail wants one), from DescribeLogGroups; undefined when that call is not
+   * allowed (the workshop's deployer policy grants only the calls on its own groups): the ARN is then built
+   * from the account id, and the first FilterLogEvents tells whether the group exists.
+   */
+  private async resolveGroup(): Promise<string | undefined> {
     const name = this.options.logGroup;
     let nextToken: string | undefined;
-    do {
-      const page = await this.call('DescribeLogGroups', () =>
-        this.client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, nextToken })),
-      );
-      const group = page.logGroups?.find((g) => g.logGroupName === name);
-      if (group) {
-        const arn = group.logGroupArn ?? group.arn?.replace(/:\*$/, '');
-        if (!arn) throw new TailError(`The log group ${name} came back without an ARN.`, 'AWS');
-        return arn;
-      }
-      nextToken = page.nextToken;
-    } while (nextToken && !this.stopped);
+    try {
+      do {
+        const page = await this.call('DescribeLogGroups', () =>
+          this.client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: name, nextToken })),
+        );
+        const group = page.logGroups?.find((g) => g.logGroupName === name);
+        if (group) return group.logGroupArn ?? group.arn?.replace(/:\*$/, '');
+        nextToken = page.nextToken;
+      } while (nextToken && !this.stopped);
+    } catch (error) {
+      if ((error as Error).name === 'AccessDeniedException') return undefined;
+      throw error;
+    }
     throw new TailError(`The log group ${name} does not exist.`, 'NO_GROUP');
+  }
+
+  private async groupArnFromAccount(): Promise<string> {
+    const account = await (this.options.accountId ?? (() => callerAccountId(this.options)))();
+    const region = await this.client.config.region();
+    const partition = region.startsWith('cn-')
+      ? 'aws-cn'
+      : region.startsWith('us-gov-')
+        ? 'aws-us-gov'
+        : 'aws';
+    return `arn:${partition}:logs:${region}:${account}:log-group:${this.options.logGroup}`;
   }
 
   // ------------------------------------------------------------------ printing
@@ -279,6 +301,17 @@ class Tail {
   private startFollowing(): void {
     this.following = true;
     this.lastActivity = Date.now();
+  }
+
+  /** The ARN built from the account id; if even that cannot be had, Live Tail is out of reach. */
+  private async liveArn(): Promise<string> {
+    try {
+      return await this.groupArnFromAccount();
+    } catch (error) {
+      throw new LiveUnavailable(
+        `Live Tail needs the log group's ARN, and the account id is unknown (${(error as Error).name})`,
+      );
+    }
   }
 
   private lateWindowMs(): number {

@@ -258,6 +258,16 @@ describe('the tail, live (StartLiveTail)', () => {
     );
   }, 60_000);
 
+  it('goes live without DescribeLogGroups (as the deployer policy allows), from the account id', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { denyOperations: ['DescribeLogGroups'] }, 2);
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output, { accountId: async () => '000000000000' });
+    const writing = writeEvents(200, { everyMs: 10 });
+    const result = await finish(output, writing, tail);
+    expect(result.mode).toBe('live');
+    expectExactlyOnce(messagesOf(output), writing.written);
+  }, 60_000);
+
   it('stops by itself after --exit-after-idle with nothing new', async () => {
     await put(client, GROUP, STREAMS[0] as string, [{ timestamp: Date.now(), message: 'only one' }]);
     const output = new Collector();
@@ -284,6 +294,22 @@ describe('the tail, when it cannot go on', () => {
       output: new Collector(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TailError);
+    expect(error).toMatchObject({
+      code: 'NO_GROUP',
+      message: 'The log group /aws/lambda/nope does not exist.',
+    });
+  });
+
+  it('says the log group does not exist when only FilterLogEvents can tell', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { denyOperations: ['DescribeLogGroups'] }, 1);
+    const error = await tailLogs({
+      logGroup: '/aws/lambda/nope',
+      endpoint: faulty.endpoint,
+      credentials: FAKE_CREDENTIALS,
+      follow: true,
+      accountId: async () => '000000000000',
+      output: new Collector(),
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'NO_GROUP',
       message: 'The log group /aws/lambda/nope does not exist.',
