@@ -60,6 +60,12 @@ export interface LambdaLogShipper {
   ensureLogGroup(): Promise<void>;
   /** Finish the requests that have ended and send everything queued. */
   flush(): Promise<void>;
+  /**
+   * Wait until no request is running any more (serverless-offline's lines of a request reach us a moment
+   * after its HTTP answer), at most `timeoutMs`, then flush(). For tests and checks that read the logs
+   * right after a request.
+   */
+  settle(timeoutMs?: number): Promise<void>;
   /** flush(), then stop (requests still running are shipped without END/REPORT). */
   close(): Promise<void>;
   readonly logGroupName: string;
@@ -386,6 +392,12 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
       if (invocation.end) invocation.end.at = Math.max(invocation.end.at, now);
     },
     ensureLogGroup,
+    async settle(timeoutMs = 5000) {
+      const deadline = Date.now() + timeoutMs;
+      while (open.length > 0 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      await this.flush();
+    },
     async flush() {
       for (const invocation of [...ending]) finish(invocation);
       clearTimeout(batchTimer);

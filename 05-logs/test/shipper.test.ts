@@ -221,6 +221,17 @@ describe('shipping serverless-offline output as Lambda writes it', () => {
     for (const messages of streams) expect(messages[3]).toContain('Init Duration: ');
   });
 
+  it('settles: waits for a running request to end, then sends it', async () => {
+    const target = ship();
+    await feed(target, SEQUENTIAL.slice(3, 5));
+    const settled = target.settle();
+    await sleep(50);
+    target.onLine(LINE1);
+    target.onLine(`(λ: check) RequestId: ${ID1}  Duration: 63.45 ms  Billed Duration: 64 ms`);
+    await settled;
+    expect(target.shipped).toBe(4);
+  });
+
   it("ships nothing of serverless-offline's own chatter, nor lines of other functions", async () => {
     await feed(ship(), [
       'Starting Offline at stage dev (eu-west-3)',
