@@ -4,7 +4,7 @@
  * set of statuses, with a JSON body and the CORS headers, and never throw.
  */
 import fc from 'fast-check';
-import { encode, parseKeyring, sign } from '../../shared/src/index';
+import { encode, formatBillReference, parseBillReference, parseKeyring, sign } from '../../shared/src/index';
 import { handler } from '../src/check';
 import { STATUSES } from '../src/respond';
 import { resetSecrets } from '../src/secrets';
@@ -73,7 +73,13 @@ describe('the handler under random events', () => {
           });
           expect(typeof result.body).toBe('string');
           if (result.statusCode !== 204) expect(typeof JSON.parse(result.body)).toBe('object');
-          if (result.statusCode === 200) expect(JSON.parse(result.body).bill).toEqual(JANE);
+          if (result.statusCode === 200) {
+            // A random change of a genuine legacy signature can decode to another well-formed bill (the
+            // codec is malleable, see shared/README.md): a 200 must carry a real bill, not always Jane's.
+            const { bill } = JSON.parse(result.body);
+            expect(parseBillReference(formatBillReference(bill)).ok).toBe(true);
+            expect(lines[0]).not.toContain(bill.email);
+          }
           expect(lines).toHaveLength(1);
           expect(lines[0]).not.toContain('jane.doe@');
         }),

@@ -77,7 +77,8 @@ describeWithSystem('chromium', 'npm start: the whole workshop offline, end to en
       // Its own process group, as a terminal gives it: Ctrl-C is a SIGINT to the whole group.
       detached: true,
     });
-    exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    // 'close', not 'exit': the last lines may still be in the pipes when the process ends.
+    exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
     child.stdout?.on('data', (chunk) => {
       output += chunk;
     });
