@@ -2,10 +2,11 @@
  * npm run chapter:1 [-- --offline | --preview] [--dry-run] [--api-url URL] [--remove]
  * Chapter 01: the site's private bucket on AWS (or a local S3), the site built and uploaded to it.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { invalidatePaths, pathsToInvalidate } from '../../02-cloudfront/src/invalidation';
 import { port, SERVICES, stackName, stage } from '../../shared/src/config';
-import { loadDotEnv } from '../../shared/src/env';
+import { loadDotEnv, REPO_ROOT } from '../../shared/src/env';
 import { isListening } from '../../shared/src/process';
 import { startLocalS3 } from '../offline/local-s3';
 import { localBucketName, publishToLocalS3 } from '../offline/local-site';
@@ -33,13 +34,16 @@ function fail(message: string, code = 1): never {
   process.exit(code);
 }
 
+/** Paths as the learner types them, from the repository root. */
+const shown = (file: string) => path.relative(REPO_ROOT, file) || '.';
+
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
 function describeBuild(build: BuildResult, apiBaseUrl: string | null): void {
   say(
-    `Built ${build.files.length} files (${formatBytes(build.totalBytes)}) in ${build.outDir}; the check page calls ${apiBaseUrl ?? 'no API yet (config.json: null)'}.`,
+    `Built ${build.files.length} files (${formatBytes(build.totalBytes)}) in ${shown(build.outDir)}; the check page calls ${apiBaseUrl ?? 'no API yet (config.json: null)'}.`,
   );
 }
 
@@ -56,7 +60,7 @@ function waitForCtrlC(stop: () => Promise<void>): void {
 async function offline(apiUrl: string | undefined, dryRun: boolean): Promise<void> {
   const s3 = await startLocalS3();
   const bucket = localBucketName();
-  say(`Local S3 on ${s3.endpoint} (data in ${s3.dataDir}), bucket ${bucket} with website hosting.`);
+  say(`Local S3 on ${s3.endpoint} (data in ${shown(s3.dataDir)}), bucket ${bucket} with website hosting.`);
   const apiBaseUrl = await resolveApiBaseUrl({ flag: apiUrl, offline: true });
   // The same upload code as on AWS, pointed at the local S3 by AWS_ENDPOINT_URL_S3 (see local-site.ts).
   const site = await publishToLocalS3(s3, {

@@ -3,13 +3,15 @@
  * Chapter 02: CloudFront in front of chapter 01's private bucket; publish the site; invalidate what changed.
  */
 import { parseArgs } from 'node:util';
-import { startPreview } from '../../01-static-site/offline/preview';
+import { startLocalS3 } from '../../01-static-site/offline/local-s3';
+import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { originOf, resolveApiBaseUrl } from '../../01-static-site/src/api-url';
 import { callerAccount, runServerless, stackOutputs } from '../../01-static-site/src/aws-stack';
 import { buildSite } from '../../01-static-site/src/build';
 import { formatBytes, formatSummary, uploadSite } from '../../01-static-site/src/upload';
 import { port, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv } from '../../shared/src/env';
+import { startLocalCdn } from '../offline/local-cdn';
 import { invalidatePaths, pathsToInvalidate } from '../src/invalidation';
 import { CHAPTER_DIR, securityHeaders } from '../src/security-headers';
 
@@ -20,8 +22,8 @@ const USAGE = `Usage: npm run chapter:2 -- [options]
   --domain <name>           serve the site on your own domain too (needs --certificate-arn)
   --certificate-arn <arn>   its ACM certificate, which CloudFront requires in us-east-1
   --api-url <URL>           the API the page calls (default: chapter 03's deployed API)
-  --offline                 no CloudFront runs offline: show the headers it would add, and serve the site
-                            with them on http://localhost:${port('SITE_PORT')}/ until Ctrl-C
+  --offline                 no AWS account needed: the site in a local S3, behind a local stand-in that adds
+                            the distribution's security headers, on http://localhost:${port('SITE_PORT')}/ until Ctrl-C
   --remove                  delete chapter 02's stack (the distribution; CloudFront takes a few minutes)
   -h, --help                this help`;
 
@@ -110,23 +112,28 @@ async function deployAndPublish(options: Options): Promise<void> {
 }
 
 async function offline(apiUrl: string | undefined): Promise<void> {
-  say('There is no CloudFront stand-in on your machine: no edge cache, no HTTPS, no Origin Access Control.');
   say(
-    "What can be checked offline is checked by the tests (npx jest 02-cloudfront): the template's settings,",
+    'CloudFront itself does not run on your machine. Offline, a small local stand-in (offline/local-cdn.ts)',
   );
-  say('and the page working under the exact headers the response headers policy adds. Those headers:\n');
+  say("sits in front of the local S3 bucket and adds the response headers policy's headers, read from this");
+  say("chapter's template; it does no HTTPS, caching, compression or Origin Access Control. The headers:\n");
   const apiBaseUrl = await resolveApiBaseUrl({ flag: apiUrl, offline: true });
   const headers = await securityHeaders(apiBaseUrl ? originOf(apiBaseUrl) : null);
   for (const [name, value] of Object.entries(headers)) say(`  ${name}: ${value}`);
-  const build = await buildSite({ apiBaseUrl });
-  const server = await startPreview({ dir: build.outDir, headers, onRequest: (line) => say(`  ${line}`) });
-  say(`\nThe site with those headers (http-server, not CloudFront): ${server.url}`);
+  const s3 = await startLocalS3();
+  const site = await publishToLocalS3(s3, { apiBaseUrl, log: () => undefined });
+  say('');
+  say(formatSummary(site.upload));
+  const cdn = await startLocalCdn({ originUrl: site.url, headers, onRequest: (line) => say(`  ${line}`) });
+  say(`Your site, through the stand-in: ${cdn.url}`);
   say(
-    'Open the browser console: a blocked file or request would show there as a Content-Security-Policy error.',
+    `Its check page calls ${apiBaseUrl}/check: start the API in another terminal with npm run chapter:3 -- --offline`,
   );
+  say('A file or call that the CSP blocks shows in the browser console as a Content-Security-Policy error.');
   say('Serving until Ctrl-C.');
   const shutdown = async () => {
-    await server.stop();
+    await cdn.stop();
+    await s3.stop();
     process.exit(0);
   };
   process.once('SIGINT', shutdown);

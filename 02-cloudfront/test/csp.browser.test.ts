@@ -1,19 +1,21 @@
 /**
- * No CloudFront runs offline, but its response headers policy can: the site is served (http-server) with
- * exactly the headers this chapter's template makes CloudFront add, and Chromium must run the check page
- * under that Content-Security-Policy with nothing blocked, while the CSP does block what it should.
+ * No CloudFront runs offline, but its response headers policy can: the site, in a local S3 bucket, is
+ * served through the local stand-in (offline/local-cdn.ts, as npm run chapter:2 -- --offline does) with
+ * exactly the headers this chapter's template makes CloudFront add. Chromium must run the check page under
+ * that Content-Security-Policy with nothing blocked, while the CSP does block what it should.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { type Preview, startPreview } from '../../01-static-site/offline/preview';
+import { type LocalS3, startLocalS3 } from '../../01-static-site/offline/local-s3';
+import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { originOf } from '../../01-static-site/src/api-url';
-import { buildSite } from '../../01-static-site/src/build';
 import { launchChromium } from '../../01-static-site/test/support/browser';
 import { tempDir } from '../../01-static-site/test/support/temp';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { encode } from '../../shared/src/index';
 import { freePort } from '../../shared/src/process';
 import { describeWithSystem } from '../../shared/test-support/system';
+import { type LocalCdn, startLocalCdn } from '../offline/local-cdn';
 import { securityHeaders } from '../src/security-headers';
 
 const SIGNATURE_KEY = 'csp-test-legacy-password';
@@ -22,7 +24,8 @@ const SIGNING_KEYS = 'csp:csp-test-secret-of-at-least-32-characters';
 describeWithSystem('chromium', 'the page under the headers CloudFront adds', () => {
   const work = tempDir('csp-browser');
   let api: Awaited<ReturnType<typeof startOfflineApi>>;
-  let server: Preview;
+  let s3: LocalS3;
+  let server: LocalCdn;
   let browser: Browser;
   let page: Page;
   let headers: Record<string, string>;
@@ -35,13 +38,20 @@ describeWithSystem('chromium', 'the page under the headers CloudFront adds', () 
       launchChromium(),
     ]);
     headers = await securityHeaders(originOf(api.baseUrl));
-    const site = await buildSite({ apiBaseUrl: api.baseUrl, outDir: path.join(work.path, 'site') });
-    server = await startPreview({ dir: site.outDir, port, headers });
+    s3 = await startLocalS3({ port: await freePort(), dataDir: path.join(work.path, 's3') });
+    const site = await publishToLocalS3(s3, {
+      bucket: 'csp-test',
+      apiBaseUrl: api.baseUrl,
+      outDir: path.join(work.path, 'site'),
+      log: () => undefined,
+    });
+    server = await startLocalCdn({ port, originUrl: site.url, headers });
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    await s3?.stop();
     await api?.stop();
     work.remove();
   });
