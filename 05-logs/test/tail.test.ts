@@ -153,14 +153,22 @@ describe('the tail, polling FilterLogEvents', () => {
   }, 60_000);
 
   it('slows down while throttled and comes back to its pace once the throttling ends', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { throttleRate: 0.6 }, 3);
+    faulty = await startFaultyEndpoint(logs.endpoint, { throttleRate: 0.5 }, 3);
     const output = new Collector();
     const tail = follow(faulty.endpoint, output, { mode: 'poll', pollMinMs: 50, pollMaxMs: 800 });
-    const writing = writeEvents(400, { everyMs: 30, batch: 5 });
-    await sleep(1200);
+    const throttled = writeEvents(150, { everyMs: 30, batch: 5, prefix: 'throttled' });
+    await throttled.done;
     faulty.setFaults({});
-    const result = await finish(output, writing, tail);
-    expectExactlyOnce(messagesOf(output), writing.written);
+    // Events keep flowing for a few seconds after the throttling: long enough for the pace to come back.
+    const after = writeEvents(400, { everyMs: 30, batch: 3, prefix: 'after' });
+    const both: Writing = {
+      get written() {
+        return [...throttled.written, ...after.written];
+      },
+      done: after.done,
+    };
+    const result = await finish(output, both, tail);
+    expectExactlyOnce(messagesOf(output), [...throttled.written, ...after.written]);
     expect(result.stats.throttled).toBeGreaterThan(0);
     expect(result.stats.paceFloorMs).toBe(50);
   }, 60_000);
