@@ -90,9 +90,19 @@ describe('viewForResponse', () => {
 });
 
 describe('the other states of the page', () => {
-  it('names the URL it could not reach', () => {
-    const view = viewForNetworkError('http://127.0.0.1:3000/dev/check');
-    expect(view.kind === 'error' && view.detail).toContain('http://127.0.0.1:3000/dev/check');
+  it('names the URL it could not reach and, for a local API, how to let this site call it', () => {
+    const view = viewForNetworkError('http://127.0.0.1:3000/dev/check', 'http://localhost:8080');
+    expect(view.kind === 'error' && view.detail).toBe(
+      'No answer came back from http://127.0.0.1:3000/dev/check. Is the API running, and does it allow this site? Start it with: SITE_ORIGIN=http://localhost:8080 npm run chapter:3 -- --offline',
+    );
+  });
+
+  it('gives a visitor of the deployed site no workshop commands', () => {
+    const view = viewForNetworkError(
+      'https://abc.execute-api.eu-west-3.amazonaws.com/dev/check',
+      'https://x.net',
+    );
+    expect(view.kind === 'error' && view.detail).not.toContain('npm run');
   });
 
   it('says how to give the site an API', () => {

@@ -113,12 +113,18 @@ export function viewForResponse(status: number, body: string): ResultView {
   }
 }
 
-/** The view when no answer came back at all (network down, API not running, CORS refused). */
-export function viewForNetworkError(checkUrl: string): ResultView {
+/**
+ * The view when no answer could be read: the API is down or unreachable, or the browser refused its
+ * answer because the API does not allow this site's origin (CORS). A page cannot tell these apart.
+ */
+export function viewForNetworkError(checkUrl: string, siteOrigin: string): ResultView {
+  const local = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(checkUrl);
   return {
     kind: 'error',
     title: 'The checking service could not be reached',
-    detail: `Nothing answered at ${checkUrl}. Check your connection and try again; if you run the workshop locally, start the API (npm run chapter:3 -- --offline).`,
+    detail: local
+      ? `No answer came back from ${checkUrl}. Is the API running, and does it allow this site? Start it with: SITE_ORIGIN=${siteOrigin} npm run chapter:3 -- --offline`
+      : `No answer came back from ${checkUrl}. Check your connection and try again in a minute.`,
   };
 }
 

@@ -109,7 +109,7 @@ function main(): void {
       }
     } catch {
       view = checkUrl
-        ? viewForNetworkError(checkUrl)
+        ? viewForNetworkError(checkUrl, window.location.origin)
         : { kind: 'error', title: 'The page could not load its settings', detail: 'Reload the page.' };
     }
     render(region, view);
