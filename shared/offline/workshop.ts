@@ -12,9 +12,9 @@ import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { startLocalCdn } from '../../02-cloudfront/offline/local-cdn';
 import { securityHeaders } from '../../02-cloudfront/src/security-headers';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
-import { createLambdaLogShipper } from '../../05-logs/local/lambda-log-shipper';
+import { createCheckLogShipper } from '../../05-logs/local/check-log-shipper';
 import { startLocalLogs } from '../../05-logs/local/server';
-import { checkFunctionName, type PortName, port, stage } from '../src/config';
+import { type PortName, port, stage } from '../src/config';
 import { DEMO_KEYS_FILE, LOCAL_DATA_PATH, REPO_ROOT } from '../src/env';
 import { assertPortFree, LOOPBACK } from '../src/process';
 
@@ -87,7 +87,7 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
       `ok  local CloudWatch Logs   ${logs.endpoint}  (data in ${path.relative(REPO_ROOT, logs.dataDir ?? '')})`,
     );
 
-    const shipper = createLambdaLogShipper({ endpoint: logs.endpoint, functionName: checkFunctionName() });
+    const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPort: ports.API_PORT });
     await shipper.ensureLogGroup();
     stops.push(() => shipper.close());
 

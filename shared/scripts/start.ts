@@ -72,14 +72,17 @@ async function main(): Promise<void> {
 
   Ctrl-C stops everything.`);
 
-  let stopping = false;
+  // A terminal's Ctrl-C reaches every process of the group, and tsx passes it on once more: a second
+  // signal within a second is that echo. One after it means "stop now".
+  let stoppingSince = 0;
   const shutdown = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince) {
+      if (Date.now() - stoppingSince < 1000) return;
       say('Forced exit.');
       process.exit(130);
     }
-    stopping = true;
-    say(`\n${signal}: stopping...`);
+    stoppingSince = Date.now();
+    say(`\n${signal}: stopping... (Ctrl-C again to force)`);
     await workshop.stop();
     say('Stopped. Local data is kept in .local/ (npm start -- --reset clears it).');
     process.exit(0);

@@ -15,11 +15,11 @@ import { startLocalCdn } from '../../02-cloudfront/offline/local-cdn';
 import { securityHeadersOf } from '../../02-cloudfront/src/security-headers';
 import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
 import { runCollection } from '../../04-deploy-test/src/run-collection';
-import { createLambdaLogShipper } from '../../05-logs/local/lambda-log-shipper';
+import { createCheckLogShipper } from '../../05-logs/local/check-log-shipper';
+import type { LambdaLogShipper } from '../../05-logs/local/lambda-log-shipper';
 import { startLocalLogs } from '../../05-logs/local/server';
 import { tailLogs } from '../../05-logs/src/tail';
 import settings from '../settings.json';
-import { checkFunctionName } from '../src/config';
 import { REPO_ROOT } from '../src/env';
 import { encode, sign } from '../src/index';
 import { freePort } from '../src/process';
@@ -463,10 +463,7 @@ export const offlineChapters: Record<number, Chapter> = {
         async run(context) {
           const logs = await startLocalLogs({ port: 0, dataDir: null });
           context.defer(() => logs.stop());
-          const shipper = createLambdaLogShipper({
-            endpoint: logs.endpoint,
-            functionName: checkFunctionName(),
-          });
+          const shipper = createCheckLogShipper({ endpoint: logs.endpoint });
           await shipper.ensureLogGroup();
           context.defer(() => shipper.close());
           await offlineApi(context, (line) => shipper.onLine(line));
@@ -482,9 +479,10 @@ export const offlineChapters: Record<number, Chapter> = {
           check(status === 400, `the API answered ${status}`, 'see chapter 03');
           const { endpoint, shipper } = context.state.get('logs') as {
             endpoint: string;
-            shipper: ReturnType<typeof createLambdaLogShipper>;
+            shipper: LambdaLogShipper;
           };
-          await shipper.flush();
+          // serverless-offline prints the request's lines just after the answer: wait for them.
+          await shipper.settle();
           let printed = '';
           const output = new (await import('node:stream')).Writable({
             write(chunk, _encoding, done) {
