@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { invalidatePaths, pathsToInvalidate } from '../../02-cloudfront/src/invalidation';
-import { port, SERVICES, stackName, stage } from '../../shared/src/config';
+import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv, REPO_ROOT } from '../../shared/src/env';
 import { isListening } from '../../shared/src/process';
 import { startLocalS3 } from '../offline/local-s3';
@@ -100,7 +100,7 @@ async function preview(apiUrl: string | undefined): Promise<void> {
 
 async function onAws(apiUrl: string | undefined, dryRun: boolean): Promise<void> {
   const account = await callerAccount();
-  say(`AWS account ${account}, region ${process.env.AWS_REGION ?? 'from settings'}, stage ${stage()}.`);
+  say(`AWS account ${account}, region ${region()}, stage ${stage()}.`);
   const siteStack = stackName(SERVICES.site);
   if (!dryRun) await runServerless(CHAPTER_DIR, ['deploy']);
   const outputs = await stackOutputs(siteStack);

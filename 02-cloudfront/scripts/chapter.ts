@@ -9,7 +9,7 @@ import { originOf, resolveApiBaseUrl } from '../../01-static-site/src/api-url';
 import { callerAccount, runServerless, stackOutputs } from '../../01-static-site/src/aws-stack';
 import { buildSite } from '../../01-static-site/src/build';
 import { formatBytes, formatSummary, uploadSite } from '../../01-static-site/src/upload';
-import { port, SERVICES, stackName, stage } from '../../shared/src/config';
+import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv } from '../../shared/src/env';
 import { startLocalCdn } from '../offline/local-cdn';
 import { invalidatePaths, pathsToInvalidate } from '../src/invalidation';
@@ -65,7 +65,7 @@ function domainParams(options: Options): Record<string, string> {
 async function deployAndPublish(options: Options): Promise<void> {
   const params = domainParams(options);
   const account = await callerAccount();
-  say(`AWS account ${account}, stage ${stage()}.`);
+  say(`AWS account ${account}, region ${region()}, stage ${stage()}.`);
   const site = await stackOutputs(stackName(SERVICES.site));
   const bucket = site?.SiteBucketName;
   if (!bucket)
