@@ -88,6 +88,7 @@ describeWithSystem(
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
         'Pay 5€. Get nothing.',
       );
+      await page.screenshot({ path: screenshotPath('home.png'), fullPage: true });
       await page.getByRole('link', { name: 'Check your signature' }).click();
       await page.waitForURL(/check\.html$/);
       await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Check a signature');
