@@ -268,6 +268,8 @@ function codePointsToLowBytes(bytes: Uint8Array, length: number): number {
       bytes[written++] = b0;
       i += 1;
     } else {
+      // bytes may be a reused buffer longer than `length`: never read past it.
+      if (i + 1 >= length) break;
       const b1 = bytes[i + 1] as number;
       if ((b0 & 0xfe) !== 0xc2 || (b1 & 0xc0) !== 0x80) break;
       bytes[written++] = b1 + ((b0 & 1) << 6);

@@ -71,6 +71,12 @@ describe('legacy codec: the reference vectors', () => {
     expect(() => decode('', 'Zm9v')).toThrow(expect.objectContaining({ reason: 'empty-key' }));
   });
 
+  it('rejects a truncated last character even when the reused buffer holds continuation bytes', () => {
+    // "LRTD" decodes to 2D 14 C3: a lead byte with nothing after it. Python raises UnicodeDecodeError.
+    decode('k', encode('k', '\u0080'.repeat(10))); // leaves continuation bytes in the reused buffer
+    expect(() => decode('𘩫', 'LRTD')).toThrow(expect.objectContaining({ reason: 'not-utf8' }));
+  });
+
   it('gives reasons a learner can act on', () => {
     expect(() => decode('k', 'skrttskrtttt')).toThrow(/altered or mistyped/);
     expect(() => decode('k', 'wr3CosOLw6B')).toThrow(/padding/);
