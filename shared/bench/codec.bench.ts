@@ -2,14 +2,24 @@
  * decode() is the Lambda's hot path: measured against the Python reference in the same run.
  * Goals (issue 2): a bill-sized signature at >= 10x the reference's rate, a 1 MB one at >= 25x its MB/s,
  * with identical results.
+ *
+ * The machine's load changes while a bench runs, so the two are measured in alternating rounds (one side
+ * waits on its stdin while the other runs) and each side keeps its best round. Each input is decoded by a
+ * JavaScript process of its own (codec-worker.ts), as a Lambda container only ever sees bill-sized ones.
  */
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { decode, encode } from '../src/index';
-import { fmt, goalsMissed, ratePerSecond, report } from './measure';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import settings from '../settings.json';
+import { encode } from '../src/index';
+import { fmt, goalsMissed, report } from './measure';
 
 const KEY = 'S3cr3t-P4ssw0rd!';
+const ROUNDS = 7;
+const ROUND_SECONDS = 0.4;
 const BILL = encode(KEY, 'jane.doe@example.com#2019-0042');
 // About 1 MB of signature over what bills hold: bill references one after another (the reference
 // vectors' long case, repeated). Also measured, without a goal: a mix of characters from U+0020 to U+00E7,
@@ -20,77 +30,97 @@ const MIXED = encode(
   KEY,
   Array.from({ length: 520_000 }, (_, i) => String.fromCharCode(32 + ((i * 7919) % 200))).join(''),
 );
+const INPUTS = { bill: BILL, big: BIG, mixed: MIXED } as const;
+type Input = keyof typeof INPUTS;
 
+// Answers "<input> <seconds>" with "<decodes per second> <sha256 of the last result>".
 const reference = path.resolve(__dirname, '../reference');
-const python = `
-import hashlib, sys, time
+const PYTHON = `
+import hashlib, json, sys, time
 sys.path.insert(0, ${JSON.stringify(reference)})
 from encode_decode import decode
-key, bill, *bigs = sys.stdin.read().split("\\n")
-digest = lambda text: hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-n, start = 0, time.perf_counter()
-while time.perf_counter() - start < 1.0:
-    for _ in range(100): decode(key, bill)
-    n += 100
-print(n / (time.perf_counter() - start), digest(decode(key, bill)))
-for big in bigs:
-    runs, start = 0, time.perf_counter()
-    while runs < 3 or time.perf_counter() - start < 1.0:
-        out = decode(key, big); runs += 1
-    print((time.perf_counter() - start) / runs, digest(out))
+key, inputs = sys.stdin.readline().rstrip("\\n"), json.loads(sys.stdin.readline())
+for line in sys.stdin:
+    name, seconds = line.split()
+    signature, n, start = inputs[name], 0, time.perf_counter()
+    while n == 0 or time.perf_counter() - start < float(seconds):
+        out = decode(key, signature); n += 1
+    rate = n / (time.perf_counter() - start)
+    print(rate, hashlib.sha256(out.encode("utf-8", "surrogatepass")).hexdigest(), flush=True)
 `;
 
-const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-const [[pyBillRate, pyBillHash], [pyBigSeconds, pyBigHash], [pyMixedSeconds, pyMixedHash]] = execFileSync(
-  'python3',
-  ['-c', python],
-  { input: `${KEY}\n${BILL}\n${BIG}\n${MIXED}`, maxBuffer: 16 << 20 },
-)
-  .toString()
-  .trim()
-  .split('\n')
-  .map((line) => line.split(' ')) as [[string, string], [string, string], [string, string]];
-
-function secondsPerDecode(signature: string): { seconds: number; out: string } {
-  let runs = 0;
-  let out = '';
-  const start = performance.now();
-  while (runs < 5 || performance.now() - start < 1000) {
-    out = decode(KEY, signature);
-    runs++;
-  }
-  return { seconds: (performance.now() - start) / 1000 / runs, out };
+/** A process that answers rounds: Python's reference, or a JavaScript worker. */
+function rounds(command: string, args: string[]) {
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  child.stdin.write(`${KEY}\n${JSON.stringify(INPUTS)}\n`);
+  return {
+    async ask(name: Input): Promise<{ rate: number; digest: string }> {
+      child.stdin.write(`${name} ${ROUND_SECONDS}\n`);
+      const [rate, digest] = ((await answers.next()).value as string).split(' ');
+      return { rate: Number(rate), digest: digest as string };
+    },
+    end: () => child.stdin.end(),
+  };
 }
 
-const billRate = ratePerSecond(() => decode(KEY, BILL));
-const big = secondsPerDecode(BIG);
-const mixed = secondsPerDecode(MIXED);
-const mb = (signature: string) => signature.length / 1e6;
+async function main(): Promise<void> {
+  const names = Object.keys(INPUTS) as Input[];
+  const python = rounds('python3', ['-c', PYTHON]);
+  // Bundled by esbuild and run by plain node, as the Lambda runs the codec.
+  const bundleDir = mkdtempSync(path.join(tmpdir(), 'codec-bench-'));
+  const worker = path.join(bundleDir, 'codec-worker.js');
+  await build({
+    entryPoints: [path.join(__dirname, 'codec-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    target: settings.esbuildTarget,
+    minify: true,
+    outfile: worker,
+    logLevel: 'error',
+  });
+  const workers = Object.fromEntries(
+    names.map((name) => [name, rounds(process.execPath, [worker])]),
+  ) as Record<Input, ReturnType<typeof rounds>>;
 
-const billRatio = billRate / Number(pyBillRate);
-const bigRatio = Number(pyBigSeconds) / big.seconds;
-const mixedRatio = Number(pyMixedSeconds) / mixed.seconds;
-const same =
-  sha(decode(KEY, BILL)) === pyBillHash && sha(big.out) === pyBigHash && sha(mixed.out) === pyMixedHash;
+  const best = { py: {} as Record<Input, number>, js: {} as Record<Input, number> };
+  let identical = true;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of names) {
+      const py = await python.ask(name);
+      const js = await workers[name].ask(name);
+      best.py[name] = Math.max(best.py[name] ?? 0, py.rate);
+      best.js[name] = Math.max(best.js[name] ?? 0, js.rate);
+      identical &&= py.digest === js.digest;
+    }
+  }
+  python.end();
+  for (const name of names) workers[name].end();
+  rmSync(bundleDir, { recursive: true, force: true });
 
-process.stdout.write(
-  `codec: Python reference ${fmt(Number(pyBillRate))} bill decodes/s; ${fmt(mb(BIG) / Number(pyBigSeconds), 1)} MB/s on a ${fmt(mb(BIG), 2)} MB signature of bills\n`,
-);
-report(
-  'decode, bill-sized signature (vs Python)',
-  `${fmt(billRate)}/s = ${fmt(billRatio, 1)}x`,
-  '>= 10x',
-  billRatio >= 10,
-);
-report(
-  `decode, ${fmt(mb(BIG), 2)} MB signature of bills (vs Python)`,
-  `${fmt(mb(BIG) / big.seconds)} MB/s = ${fmt(bigRatio, 1)}x`,
-  '>= 25x',
-  bigRatio >= 25,
-);
-process.stdout.write(
-  `info  decode, ${fmt(mb(MIXED), 2)} MB signature of mixed characters: ${fmt(mb(MIXED) / mixed.seconds)} MB/s = ${fmt(mixedRatio, 1)}x Python (no goal)\n`,
-);
-report('decode results identical to Python', same ? 'identical' : 'DIFFERENT', 'identical', same);
-process.exitCode = goalsMissed() ? 1 : 0;
+  const mbps = (side: 'py' | 'js', name: Input) => (best[side][name] * INPUTS[name].length) / 1e6;
+  const ratio = (name: Input) => best.js[name] / best.py[name];
+  const mb = (BIG.length / 1e6).toFixed(2);
+  process.stdout.write(
+    `codec: best of ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s; Python reference ${fmt(best.py.bill)} bill decodes/s, ${fmt(mbps('py', 'big'), 1)} MB/s on the ${mb} MB signature\n`,
+  );
+  report(
+    'decode, bill-sized signature (vs Python)',
+    `${fmt(best.js.bill)}/s = ${fmt(ratio('bill'), 1)}x`,
+    '>= 10x',
+    ratio('bill') >= 10,
+  );
+  report(
+    `decode, ${mb} MB signature of bills (vs Python)`,
+    `${fmt(mbps('js', 'big'))} MB/s = ${fmt(ratio('big'), 1)}x`,
+    '>= 25x',
+    ratio('big') >= 25,
+  );
+  process.stdout.write(
+    `info  decode, ${(MIXED.length / 1e6).toFixed(2)} MB signature of mixed characters: ${fmt(mbps('js', 'mixed'))} MB/s = ${fmt(ratio('mixed'), 1)}x Python (no goal)\n`,
+  );
+  report('decode results identical to Python', identical ? 'identical' : 'DIFFERENT', 'identical', identical);
+  process.exitCode = goalsMissed() ? 1 : 0;
+}
+
+main();

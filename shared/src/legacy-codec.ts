@@ -259,44 +259,54 @@ export function decode(key: string, signature: string): string {
  */
 function codePointsToLowBytes(bytes: Uint8Array, length: number): number {
   // The encoder only writes U+0000-U+00FF: ASCII bytes, or C2/C3 and a continuation byte, whose code
-  // point is the continuation byte plus 0x40 after C3. Anything else leaves this loop for the general one.
+  // point is the continuation byte plus 0x40 after C3. A genuine signature is runs of those 2-byte
+  // characters between runs of ASCII; anything else goes to the general loop.
   let written = 0;
   let i = 0;
+  const last = length - 1;
   while (i < length) {
-    const b0 = bytes[i] as number;
-    if (b0 < 0x80) {
-      bytes[written++] = b0;
-      i += 1;
-    } else {
+    let b0 = bytes[i] as number;
+    while (b0 >= 0x80) {
       // bytes may be a reused buffer longer than `length`: never read past it.
-      if (i + 1 >= length) break;
+      if (i >= last) return anyCodePointsToLowBytes(bytes, length, i, written);
       const b1 = bytes[i + 1] as number;
-      if ((b0 & 0xfe) !== 0xc2 || (b1 & 0xc0) !== 0x80) break;
+      if ((((b0 & 0xfe) ^ 0xc2) | ((b1 & 0xc0) ^ 0x80)) !== 0)
+        return anyCodePointsToLowBytes(bytes, length, i, written);
       bytes[written++] = b1 + ((b0 & 1) << 6);
       i += 2;
+      if (i === length) return written;
+      b0 = bytes[i] as number;
     }
+    bytes[written++] = b0;
+    i += 1;
   }
-  if (i === length) return written;
+  return written;
+}
+
+/** The general case, from byte `from` on (a character boundary): characters of 1 to 4 bytes. */
+function anyCodePointsToLowBytes(bytes: Uint8Array, length: number, from: number, written: number): number {
+  let i = from;
+  let out = written;
   // What was read so far is valid and ends on a character boundary: the rest must be valid on its own.
   if (!isUtf8(bytes.subarray(i, length))) throw notUtf8();
   while (i < length) {
     const b0 = bytes[i] as number;
     // The low 8 bits of a code point are in its last two bytes.
     if (b0 < 0x80) {
-      bytes[written++] = b0;
+      bytes[out++] = b0;
       i += 1;
     } else if (b0 < 0xe0) {
-      bytes[written++] = ((b0 & 0x03) << 6) | ((bytes[i + 1] as number) & 0x3f);
+      bytes[out++] = ((b0 & 0x03) << 6) | ((bytes[i + 1] as number) & 0x3f);
       i += 2;
     } else if (b0 < 0xf0) {
-      bytes[written++] = (((bytes[i + 1] as number) & 0x03) << 6) | ((bytes[i + 2] as number) & 0x3f);
+      bytes[out++] = (((bytes[i + 1] as number) & 0x03) << 6) | ((bytes[i + 2] as number) & 0x3f);
       i += 3;
     } else {
-      bytes[written++] = (((bytes[i + 2] as number) & 0x03) << 6) | ((bytes[i + 3] as number) & 0x3f);
+      bytes[out++] = (((bytes[i + 2] as number) & 0x03) << 6) | ((bytes[i + 3] as number) & 0x3f);
       i += 4;
     }
   }
-  return written;
+  return out;
 }
 
 const HIGH_BITS = 0x80808080 | 0;
