@@ -12,9 +12,9 @@ import { goalsMissed, report } from '../../shared/bench/measure';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort } from '../../shared/src/process';
 import { hasSystem } from '../../shared/src/system-requirements';
+import { launchChromium } from '../../shared/test-support/browser';
 import { startLocalS3 } from '../offline/local-s3';
 import { publishToLocalS3 } from '../offline/local-site';
-import { launchChromium } from '../test/support/browser';
 import { tempDir } from '../test/support/temp';
 
 // The workshop pins its AWS SDK in package-lock.json; the SDK's notice about its 2027 releases is noise here.

@@ -8,13 +8,14 @@ import { invalidatePaths, pathsToInvalidate } from '../../02-cloudfront/src/inva
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv, REPO_ROOT } from '../../shared/src/env';
 import { isListening } from '../../shared/src/process';
+import { emptyBucket } from '../../shared/src/teardown';
 import { startLocalS3 } from '../offline/local-s3';
 import { localBucketName, publishToLocalS3 } from '../offline/local-site';
 import { startPreview } from '../offline/preview';
 import { originOf, resolveApiBaseUrl } from '../src/api-url';
 import { callerAccount, runServerless, stackOutputs } from '../src/aws-stack';
 import { type BuildResult, buildSite, CHAPTER_DIR } from '../src/build';
-import { emptyBucket } from '../src/empty-bucket';
+import { s3Client } from '../src/s3-client';
 import { formatBytes, formatSummary, uploadSite } from '../src/upload';
 
 const USAGE = `Usage: npm run chapter:1 -- [options]
@@ -143,7 +144,7 @@ async function remove(): Promise<void> {
   }
   // CloudFormation cannot delete a bucket that still holds objects.
   if (outputs.SiteBucketName) {
-    const count = await emptyBucket(outputs.SiteBucketName);
+    const count = await emptyBucket(s3Client(), outputs.SiteBucketName);
     say(`Emptied s3://${outputs.SiteBucketName} (${count} objects deleted).`);
   }
   await runServerless(CHAPTER_DIR, ['remove']);

@@ -8,10 +8,10 @@ import type { Browser, Page } from 'playwright-core';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
 import { freePort } from '../../shared/src/process';
+import { axeViolations, launchChromium, screenshotPath } from '../../shared/test-support/browser';
 import { describeWithSystem } from '../../shared/test-support/system';
 import { type LocalS3, startLocalS3 } from '../offline/local-s3';
 import { publishToLocalS3 } from '../offline/local-site';
-import { axeViolations, launchChromium, screenshotPath } from './support/browser';
 import { tempDir } from './support/temp';
 
 const SIGNATURE_KEY = 'browser-test-legacy-password';

@@ -2,8 +2,9 @@
  * Chapter 01's stack as `serverless package` renders it (no AWS account): one private, encrypted bucket,
  * and the outputs chapter 02 imports.
  */
+
+import { type CloudFormationTemplate, packageTemplate } from '../../shared/src/serverless-package';
 import { CHAPTER_DIR } from '../src/build';
-import { type CloudFormationTemplate, packageTemplate } from '../src/serverless-package';
 
 let template: CloudFormationTemplate;
 

@@ -7,7 +7,7 @@ import {
   type CloudFormationTemplate,
   packageTemplate,
   resolveKnown,
-} from '../../01-static-site/src/serverless-package';
+} from '../../shared/src/serverless-package';
 
 export const CHAPTER_DIR = path.resolve(__dirname, '..');
 

@@ -7,7 +7,7 @@ import {
   type CloudFormationTemplate,
   packageTemplate,
   resolveKnown,
-} from '../../01-static-site/src/serverless-package';
+} from '../../shared/src/serverless-package';
 import { CHAPTER_DIR, securityHeadersOf } from '../src/security-headers';
 
 const API_ORIGIN = 'https://abc123defg.execute-api.eu-west-3.amazonaws.com';

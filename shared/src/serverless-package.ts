@@ -74,3 +74,75 @@ export async function packageIsolated(chapter: string, options: PackageOptions =
     );
   }
 }
+
+export interface TemplateOptions {
+  /** --param="name=value" for each entry. */
+  readonly params?: Readonly<Record<string, string>>;
+  readonly stage?: string;
+  readonly sources?: readonly string[];
+}
+
+/** Package a chapter (its folder path or name) and return just its CloudFormation template. */
+export async function packageTemplate(
+  chapter: string,
+  options: TemplateOptions = {},
+): Promise<CloudFormationTemplate> {
+  const args = [
+    ...(options.stage ? ['--stage', options.stage] : []),
+    ...Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`),
+  ];
+  const packaged = await packageIsolated(path.basename(chapter), { args, sources: options.sources });
+  packaged.remove();
+  return packaged.template;
+}
+
+type Json = unknown;
+
+/**
+ * Resolve the intrinsic functions whose values are known before deploying (Fn::Join, Fn::If, Fn::Not,
+ * Fn::Equals, Fn::And, Fn::Or, Condition); anything else (Ref, Fn::GetAtt, Fn::ImportValue) is left as is.
+ */
+export function resolveKnown(value: Json, template: Pick<CloudFormationTemplate, 'Conditions'>): Json {
+  const condition = (name: string): boolean => {
+    const definition = template.Conditions?.[name];
+    if (definition === undefined) throw new Error(`No condition named ${name} in the template`);
+    return resolveKnown(definition, template) === true;
+  };
+  if (Array.isArray(value)) return value.map((item) => resolveKnown(item, template));
+  if (typeof value !== 'object' || value === null) return value;
+  const entries = Object.entries(value);
+  if (entries.length === 1) {
+    const [key, argument] = entries[0] as [string, Json];
+    const args = argument as Json[];
+    switch (key) {
+      case 'Fn::If':
+        return resolveKnown(condition(args[0] as string) ? args[1] : args[2], template);
+      case 'Fn::Not':
+        return !(resolveKnown(args[0], template) as boolean);
+      case 'Fn::Equals':
+        return resolveKnown(args[0], template) === resolveKnown(args[1], template);
+      case 'Fn::And':
+        return args.every((arg) => resolveKnown(arg, template) === true);
+      case 'Fn::Or':
+        return args.some((arg) => resolveKnown(arg, template) === true);
+      case 'Condition':
+        return condition(argument as string);
+      case 'Fn::Join': {
+        const parts = resolveKnown(args[1], template) as Json[];
+        if (parts.every((part) => typeof part === 'string')) return parts.join(args[0] as string);
+        return { 'Fn::Join': [args[0], parts] };
+      }
+    }
+  }
+  const resolved: Record<string, Json> = {};
+  for (const [key, item] of entries) {
+    const result = resolveKnown(item, template);
+    // AWS::NoValue removes the property, as CloudFormation does.
+    if (
+      !(typeof result === 'object' && result !== null && (result as { Ref?: string }).Ref === 'AWS::NoValue')
+    ) {
+      resolved[key] = result;
+    }
+  }
+  return resolved;
+}

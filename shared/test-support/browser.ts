@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { REPO_ROOT } from '../../../shared/src/env';
+import { REPO_ROOT } from '../src/env';
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
@@ -38,9 +38,9 @@ export async function axeViolations(page: Page): Promise<{ id: string; help: str
   return violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.flatMap((n) => n.target) }));
 }
 
-/** Where screenshots go: git-ignored (reports/), for a person to look at. */
-export function screenshotPath(name: string): string {
-  const dir = path.join(REPO_ROOT, '01-static-site', 'reports');
+/** Where a chapter's screenshots go: its reports/ folder (git-ignored), for a person to look at. */
+export function screenshotPath(name: string, chapter = '01-static-site'): string {
+  const dir = path.join(REPO_ROOT, chapter, 'reports');
   mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
 }
