@@ -8,9 +8,9 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchChromium, screenshotPath } from '../../01-static-site/test/support/browser';
 import { REPO_ROOT } from '../src/env';
 import { freePort, isListening } from '../src/process';
+import { launchChromium, screenshotPath } from '../test-support/browser';
 import { describeWithSystem } from '../test-support/system';
 
 const NAMES = ['SITE_PORT', 'S3_PORT', 'API_PORT', 'LAMBDA_PORT', 'LOGS_PORT'] as const;
