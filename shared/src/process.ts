@@ -48,11 +48,18 @@ export async function waitForPort(port: number, timeoutMs = 20_000, host = LOOPB
   throw new Error(`Nothing answered on ${host}:${port} within ${timeoutMs / 1000} s.`);
 }
 
+/** The npm command this process runs under, to repeat in a message (npm sets npm_lifecycle_event). */
+function runningCommand(): string {
+  const script = process.env.npm_lifecycle_event;
+  if (!script || script === 'start') return 'npm start';
+  return `npm run ${script} -- <the same options>`;
+}
+
 /** Throws a clear error naming the variable to change when a port is taken. */
 export async function assertPortFree(port: number, variable: string): Promise<void> {
   if (await isListening(port)) {
     throw new Error(
-      `Port ${port} is already in use (${variable}). Stop what uses it, or choose another: ${variable}=<port> npm start`,
+      `Port ${port} is already in use (${variable}). Stop what uses it, or choose another: ${variable}=<port> ${runningCommand()}`,
     );
   }
 }
