@@ -1,6 +1,6 @@
 /**
  * Debian's Chromium driven by playwright-core (no browser download), with the flags that keep it from
- * dialling out (see /work/shared/TOOLCHAIN.md), and an axe-core scan.
+ * dialling out (without the networking flags it keeps trying, and is refused offline), and an axe-core scan.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
