@@ -3,8 +3,8 @@
  * Chapter 01: the site's private bucket on AWS (or a local S3), the site built and uploaded to it.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { invalidatePaths, pathsToInvalidate } from '../../02-cloudfront/src/invalidation';
+import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv, REPO_ROOT } from '../../shared/src/env';
 import { isListening } from '../../shared/src/process';
@@ -151,32 +151,15 @@ async function remove(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let values: {
-    offline?: boolean;
-    preview?: boolean;
-    'dry-run'?: boolean;
-    'api-url'?: string;
-    remove?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        offline: { type: 'boolean' },
-        preview: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        'api-url': { type: 'string' },
-        remove: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (values.help) {
-    say(USAGE);
-    return;
-  }
+  const { values } = parseCommandLine('chapter:1', USAGE, {
+    options: {
+      offline: { type: 'boolean' },
+      preview: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'api-url': { type: 'string' },
+      remove: { type: 'boolean' },
+    },
+  });
   const modes = (['offline', 'preview', 'remove'] as const).filter((mode) => values[mode]);
   if (modes.length > 1) fail(`choose one of --${modes.join(', --')}.\n\n${USAGE}`, 2);
   if (values['dry-run'] && (values.preview || values.remove)) {

@@ -2,13 +2,13 @@
  * npm run chapter:2 [-- --dry-run] [--domain NAME --certificate-arn ARN] [--offline] [--remove]
  * Chapter 02: CloudFront in front of chapter 01's private bucket; publish the site; invalidate what changed.
  */
-import { parseArgs } from 'node:util';
 import { startLocalS3 } from '../../01-static-site/offline/local-s3';
 import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { originOf, resolveApiBaseUrl } from '../../01-static-site/src/api-url';
 import { callerAccount, runServerless, stackOutputs } from '../../01-static-site/src/aws-stack';
 import { buildSite } from '../../01-static-site/src/build';
 import { formatBytes, formatSummary, uploadSite } from '../../01-static-site/src/upload';
+import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv } from '../../shared/src/env';
 import { startLocalCdn } from '../offline/local-cdn';
@@ -153,34 +153,16 @@ async function remove(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let values: {
-    'dry-run'?: boolean;
-    domain?: string;
-    'certificate-arn'?: string;
-    'api-url'?: string;
-    offline?: boolean;
-    remove?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        'dry-run': { type: 'boolean' },
-        domain: { type: 'string' },
-        'certificate-arn': { type: 'string' },
-        'api-url': { type: 'string' },
-        offline: { type: 'boolean' },
-        remove: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (values.help) {
-    say(USAGE);
-    return;
-  }
+  const { values } = parseCommandLine('chapter:2', USAGE, {
+    options: {
+      'dry-run': { type: 'boolean' },
+      domain: { type: 'string' },
+      'certificate-arn': { type: 'string' },
+      'api-url': { type: 'string' },
+      offline: { type: 'boolean' },
+      remove: { type: 'boolean' },
+    },
+  });
   if (values.offline && values.remove) fail('choose one of --offline and --remove.', 2);
   loadDotEnv();
   if (values.offline) return offline(values['api-url']);

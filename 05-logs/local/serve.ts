@@ -3,7 +3,7 @@
  * Runs the local CloudWatch Logs endpoint on 127.0.0.1 until Ctrl-C. Its data survives restarts.
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../../shared/src/cli';
 import { port as configuredPort } from '../../shared/src/config';
 import { REPO_ROOT } from '../../shared/src/env';
 import { defaultLogsDir, startLocalLogs } from './server';
@@ -19,23 +19,13 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
-  let values: { port?: string; 'data-dir'?: string; verbose?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        'data-dir': { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const { values } = parseCommandLine('logs:local', USAGE, {
+    options: {
+      port: { type: 'string' },
+      'data-dir': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+    },
+  });
   let port: number;
   try {
     port =

@@ -3,8 +3,8 @@
  * Tails the check function's CloudWatch log group (or --log-group NAME), on AWS or with --offline on the
  * local endpoint. See 05-logs/README.md.
  */
-import { parseArgs } from 'node:util';
 import { endpointFor } from '../../shared/src/aws';
+import { parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port, region } from '../../shared/src/config';
 import { isListening } from '../../shared/src/process';
 import { localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
@@ -37,43 +37,20 @@ function problem(message: string): never {
   process.exit(1);
 }
 
-interface Values {
-  'log-group'?: string;
-  since?: string;
-  follow?: boolean;
-  'filter-pattern'?: string;
-  format?: string;
-  utc?: boolean;
-  'exit-after-idle'?: string;
-  poll?: boolean;
-  offline?: boolean;
-  help?: boolean;
-}
-
 async function main(): Promise<void> {
-  let values: Values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        'log-group': { type: 'string' },
-        since: { type: 'string' },
-        follow: { type: 'boolean', short: 'f', default: false },
-        'filter-pattern': { type: 'string' },
-        format: { type: 'string', default: 'short' },
-        utc: { type: 'boolean', default: false },
-        'exit-after-idle': { type: 'string' },
-        poll: { type: 'boolean', default: false },
-        offline: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const { values } = parseCommandLine('chapter:5', USAGE, {
+    options: {
+      'log-group': { type: 'string' },
+      since: { type: 'string' },
+      follow: { type: 'boolean', short: 'f', default: false },
+      'filter-pattern': { type: 'string' },
+      format: { type: 'string', default: 'short' },
+      utc: { type: 'boolean', default: false },
+      'exit-after-idle': { type: 'string' },
+      poll: { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
+    },
+  });
   const format = values.format as Format;
   if (!FORMATS.includes(format)) fail(`--format "${values.format}" is not one of ${FORMATS.join(', ')}.`);
   let since: number;

@@ -7,8 +7,8 @@
  * Then it keeps tailing (send your own requests) until Ctrl-C; with --once it stops there.
  */
 import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
+import { parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port } from '../../shared/src/config';
 import { ensureOfflineSecrets, legacyKey } from '../../shared/src/env';
 import { encode, formatBillReference } from '../../shared/src/index';
@@ -44,21 +44,11 @@ async function portOrFree(name: 'API_PORT' | 'LAMBDA_PORT'): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  let values: { once?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        once: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${USAGE}`, 2);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const { values } = parseCommandLine('demo:logs', USAGE, {
+    options: {
+      once: { type: 'boolean', default: false },
+    },
+  });
   // Offline only: the SDK's notice about Node.js versions (it concerns AWS SDK updates) is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const made = ensureOfflineSecrets();

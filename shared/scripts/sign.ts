@@ -2,8 +2,8 @@
  * npm run sign -- --email jane@example.com --bill 2019-0042 [--expires 30d] [--legacy]
  * Prints a signature for a bill: an HMAC token (SIGNING_KEYS), or with --legacy the article's kind (SIGNATURE_KEY).
  */
-import { parseArgs } from 'node:util';
 import { billNumberProblem, emailProblem } from '../src/bill';
+import { parseCommandLine } from '../src/cli';
 import { legacyKey, loadDotEnv, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
 
@@ -24,24 +24,14 @@ function expiryFrom(text: string): number {
 }
 
 function main(): void {
-  let values: { email?: string; bill?: string; expires?: string; legacy?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        email: { type: 'string' },
-        bill: { type: 'string' },
-        expires: { type: 'string' },
-        legacy: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const { values } = parseCommandLine('sign', USAGE, {
+    options: {
+      email: { type: 'string' },
+      bill: { type: 'string' },
+      expires: { type: 'string' },
+      legacy: { type: 'boolean', default: false },
+    },
+  });
   const { email, bill } = values;
   if (!email || !bill) fail('both --email and --bill are required.');
   const problem = emailProblem(email) ?? billNumberProblem(bill);

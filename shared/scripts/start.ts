@@ -3,8 +3,8 @@
  * Starts the local logs, S3, API and site, prints where they are and a genuine signature to paste,
  * and stops everything on Ctrl-C.
  */
-import { parseArgs } from 'node:util';
 import { resetLocalData, startWorkshop } from '../offline/workshop';
+import { parseCommandLine } from '../src/cli';
 import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
 
@@ -20,23 +20,12 @@ function say(line = ''): void {
 }
 
 async function main(): Promise<void> {
-  let values: { reset?: boolean; verbose?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        reset: { type: 'boolean', default: false },
-        verbose: { type: 'boolean', short: 'v', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`start: ${(error as Error).message}\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (values.help) {
-    say(USAGE);
-    return;
-  }
+  const { values } = parseCommandLine('start', USAGE, {
+    options: {
+      reset: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', short: 'v', default: false },
+    },
+  });
   // The pinned AWS SDK's notice about its 2027 Node.js support is not for this run.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -3,8 +3,8 @@
  * emptying their buckets first, then the Lambda's log group; asks first unless --yes.
  */
 import { createInterface } from 'node:readline/promises';
-import { parseArgs } from 'node:util';
 import { clientOptions, explainAwsError } from '../src/aws';
+import { parseCommandLine } from '../src/cli';
 import { region, stage } from '../src/config';
 import { loadDotEnv } from '../src/env';
 import { awsTeardownClients, describePlan, planTeardown, runTeardown } from '../src/teardown';
@@ -14,23 +14,12 @@ const USAGE = `Usage: npm run teardown [-- --yes] [--parameters]
   --parameters  also delete the SSM parameters holding the signature keys`;
 
 async function main(): Promise<number> {
-  let values: { yes?: boolean; parameters?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        yes: { type: 'boolean', short: 'y', default: false },
-        parameters: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`teardown: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const { values } = parseCommandLine('teardown', USAGE, {
+    options: {
+      yes: { type: 'boolean', short: 'y', default: false },
+      parameters: { type: 'boolean', default: false },
+    },
+  });
   loadDotEnv();
   const clients = awsTeardownClients(clientOptions());
   const say = (line: string) => process.stdout.write(`${line}\n`);

@@ -2,7 +2,8 @@
  * npm run verify -- <chapter...> [--aws]: check your chapters step by step, PASS or what to do.
  * Offline by default (nothing needed but this repository); --aws checks your deployed stacks.
  */
-import { parseArgs } from 'node:util';
+
+import { parseCommandLine } from '../src/cli';
 import { loadDotEnv } from '../src/env';
 import { awsChapters } from '../verify/aws';
 import { offlineChapters } from '../verify/offline';
@@ -14,24 +15,12 @@ const USAGE = `Usage: npm run verify -- <chapter...|all> [--aws]
        npm run verify -- 3 --aws  your deployed chapter 03 stack`;
 
 async function main(): Promise<number> {
-  let parsed: { values: { aws?: boolean; help?: boolean }; positionals: string[] };
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        aws: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    process.stderr.write(`verify: ${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const { values, positionals } = parseCommandLine('verify', USAGE, {
+    allowPositionals: true,
+    options: {
+      aws: { type: 'boolean', default: false },
+    },
+  });
   const all = positionals.includes('all');
   const wanted = all ? [1, 2, 3, 4, 5] : positionals.map((p) => Number(p.replace(/^0/, '')));
   if (wanted.length === 0 || wanted.some((n) => !offlineChapters[n])) {
