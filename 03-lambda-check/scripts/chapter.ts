@@ -4,8 +4,8 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { shipCheckLogsIfListening } from '../../05-logs/local/check-log-shipper';
+import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
@@ -186,20 +186,13 @@ async function remove(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  let values: { offline?: boolean; remove?: boolean; 'api-key'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      options: {
-        offline: { type: 'boolean', default: false },
-        remove: { type: 'boolean', default: false },
-        'api-key': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error) {
-    fail(`${(error as Error).message}\n${USAGE}`, 2);
-  }
-  if (values.help) return say(USAGE);
+  const { values } = parseCommandLine('chapter:3', USAGE, {
+    options: {
+      offline: { type: 'boolean', default: false },
+      remove: { type: 'boolean', default: false },
+      'api-key': { type: 'boolean', default: false },
+    },
+  });
   if (values.offline && values.remove)
     fail(`--offline and --remove do not go together: nothing is deployed offline.\n${USAGE}`, 2);
   if (values.remove && values['api-key'])
