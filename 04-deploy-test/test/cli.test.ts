@@ -3,13 +3,13 @@
  * stand-in of CloudFormation and SSM, never AWS), the errors a learner meets first, and --offline starting
  * the API itself when nothing listens on API_PORT.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort, isListening, localBin } from '../../shared/src/process';
+import { type Ran, runCommand } from '../../shared/test-support/run-command';
 import { type FakeAws, fakeAwsEnv, startFakeAws } from './support/fake-aws';
 
 const URL_OUT = 'https://abc123.execute-api.eu-west-3.amazonaws.com/dev/check';
@@ -42,26 +42,8 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-function chapter4(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(localBin('tsx'), ['04-deploy-test/scripts/chapter.ts', ...args], {
-      cwd: REPO_ROOT,
-      env,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function chapter4(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+  return runCommand(localBin('tsx'), ['04-deploy-test/scripts/chapter.ts', ...args], env);
 }
 
 describe('npm run chapter:4, misused', () => {

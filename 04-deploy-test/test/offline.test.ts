@@ -3,7 +3,6 @@
  * on free ports (startOfflineApi). The keys hold characters beyond ASCII on purpose: the collection's
  * pre-request script must sign exactly as shared/src does, for any key.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/
 import { REPO_ROOT } from '../../shared/src/env';
 import { encode, parseKeyring, sign, verify } from '../../shared/src/index';
 import { freePort, localBin } from '../../shared/src/process';
+import { runCommand } from '../../shared/test-support/run-command';
 import { formatReport } from '../src/report';
 import { type RequestResult, type RunValues, runCollection } from '../src/run-collection';
 import { loadCollection, requestsOf } from './support/collection';
@@ -153,33 +153,11 @@ describe('the whole collection with newman, against the offline API', () => {
   }, 30_000);
 });
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('npm run chapter:4 -- --offline, with the API already running', () => {
   it('uses that API, prints a readable report, writes JUnit XML and exits 0', async () => {
     const junitFile = path.join(scratch, 'cli.junit.xml');
     const apiPort = new URL(api.checkUrl).port;
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCommand(
       localBin('tsx'),
       ['04-deploy-test/scripts/chapter.ts', '--offline', '--junit', junitFile],
       { ...process.env, API_PORT: apiPort, SIGNATURE_KEY, SIGNING_KEYS, SITE_ORIGIN: SITE },
@@ -211,7 +189,7 @@ describe('the curl script', () => {
   ])(
     'posts both signatures with %s and prints each status and body as the README shows',
     async (_name, shell) => {
-      const { code, stdout } = await run(shell, [CURL_SCRIPT, api.checkUrl, genuine]);
+      const { code, stdout } = await runCommand(shell, [CURL_SCRIPT, api.checkUrl, genuine]);
       expect(code).toBe(0);
       expect(stdout).toContain(`POST ${api.checkUrl}\nbody: ${genuine}\nHTTP 200\n`);
       expect(stdout).toContain('"text":"jane.doe@example.com#2019-0042"');
@@ -222,7 +200,7 @@ describe('the curl script', () => {
   );
 
   it('needs nothing but curl when given the URL and the signature', async () => {
-    const { code, stdout, stderr } = await run(
+    const { code, stdout, stderr } = await runCommand(
       '/bin/sh',
       [CURL_SCRIPT, api.checkUrl, genuine],
       withOnlyCurl(),
@@ -232,7 +210,7 @@ describe('the curl script', () => {
   });
 
   it('takes the URL and the signature from CHECK_URL and SIGNATURE too', async () => {
-    const { code, stdout } = await run('/bin/sh', [CURL_SCRIPT], {
+    const { code, stdout } = await runCommand('/bin/sh', [CURL_SCRIPT], {
       ...withOnlyCurl(),
       CHECK_URL: api.checkUrl,
       SIGNATURE: genuine,
@@ -242,7 +220,7 @@ describe('the curl script', () => {
   });
 
   it('exits 1 and says so when an answer is not the expected one', async () => {
-    const { code, stdout } = await run('/bin/sh', [CURL_SCRIPT, api.checkUrl, 'c2tydHQ=']);
+    const { code, stdout } = await runCommand('/bin/sh', [CURL_SCRIPT, api.checkUrl, 'c2tydHQ=']);
     expect(code).toBe(1);
     expect(stdout).toContain('NOT as expected: wanted 200, got 400');
     expect(stdout).toContain('1 answer(s) not as expected');
@@ -250,7 +228,7 @@ describe('the curl script', () => {
 
   it('exits 3 with what to do when nothing answers', async () => {
     const closed = `http://127.0.0.1:${await freePort()}/dev/check`;
-    const { code, stderr } = await run('/usr/bin/dash', [CURL_SCRIPT, closed, genuine]);
+    const { code, stderr } = await runCommand('/usr/bin/dash', [CURL_SCRIPT, closed, genuine]);
     expect(code).toBe(3);
     expect(stderr).toContain(`curl: nothing answers at ${closed}: is the API running`);
   });
@@ -263,10 +241,10 @@ describe('the curl script', () => {
       [[], /no CHECK_URL: give the endpoint as the first argument/],
     ];
     for (const [args, message] of cases) {
-      const { code, stderr } = await run('/bin/sh', [CURL_SCRIPT, ...args], withOnlyCurl());
+      const { code, stderr } = await runCommand('/bin/sh', [CURL_SCRIPT, ...args], withOnlyCurl());
       expect({ args, code, message: message.test(stderr) }).toEqual({ args, code: 2, message: true });
     }
-    const help = await run('/bin/sh', [CURL_SCRIPT, '--help'], withOnlyCurl());
+    const help = await runCommand('/bin/sh', [CURL_SCRIPT, '--help'], withOnlyCurl());
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: sh 04-deploy-test\/curl\/check\.sh \[CHECK_URL\] \[SIGNATURE\]/);
   });
