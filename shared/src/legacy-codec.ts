@@ -7,7 +7,7 @@
  * (see shared/README.md). New bills use sign()/verify() from ./token.
  */
 
-import { isUtf8 } from 'node:buffer';
+import { isUtf8, transcode } from 'node:buffer';
 
 export class InvalidSignatureError extends Error {
   override readonly name = 'InvalidSignatureError';
@@ -224,23 +224,40 @@ export function decode(key: string, signature: string): string {
     );
   }
   if (typeof key !== 'string') throw new TypeError('The legacy signature key must be a string.');
-  let bytes: Uint8Array;
-  let length: number;
+  const prepared = prepare(key);
   if (signature.length <= SMALL_SIGNATURE) {
-    bytes = scratch;
-    length = base64DecodeLikePython(signature, scratch);
-  } else {
-    const native = nativeBase64Decode(signature);
-    if (native) {
-      // A plain Uint8Array view: V8 reads it much faster than the Buffer subclass in the hot loop.
-      bytes = new Uint8Array(native.buffer, native.byteOffset, native.length);
-      length = native.length;
-    } else {
-      bytes = new Uint8Array(Math.ceil((signature.length * 3) / 4));
-      length = base64DecodeLikePython(signature, bytes);
+    return shiftedText(scratch, base64DecodeLikePython(signature, scratch), prepared);
+  }
+  return decodeLarge(signature, prepared);
+}
+
+/**
+ * Large signatures, natively where that is provably the reference's result: Node's base64 decoder,
+ * then ICU's UTF-8 to Latin-1 (see latin1OfUtf8). Otherwise, the exact decoders.
+ */
+function decodeLarge(signature: string, prepared: PreparedKey): string {
+  const native = nativeBase64Decode(signature);
+  if (!native) {
+    const bytes = new Uint8Array(Math.ceil((signature.length * 3) / 4));
+    return shiftedText(bytes, base64DecodeLikePython(signature, bytes), prepared);
+  }
+  if (prepared.shifts.length > 0) {
+    const latin = latin1OfUtf8(native);
+    if (latin) {
+      subtractKey(latin, latin.length, prepared);
+      return latin1String(latin, latin.length);
     }
   }
-  const prepared = prepare(key);
+  // A plain Uint8Array view: V8 reads it much faster than the Buffer subclass in the hot loop.
+  return shiftedText(
+    new Uint8Array(native.buffer, native.byteOffset, native.length),
+    native.length,
+    prepared,
+  );
+}
+
+/** The base64-decoded `bytes` (the first `length`) as the reference's text: UTF-8, minus the key, modulo 256. */
+function shiftedText(bytes: Uint8Array, length: number, prepared: PreparedKey): string {
   if (prepared.shifts.length === 0 && length > 0) {
     // Python decodes the whole text before its loop divides by the key's length.
     if (!isUtf8(bytes.subarray(0, length))) throw notUtf8();
@@ -250,6 +267,35 @@ export function decode(key: string, signature: string): string {
   subtractKey(bytes, written, prepared);
   // Every output character is below U+0100, so latin1 maps each byte to exactly that character.
   return latin1String(bytes, written);
+}
+
+/**
+ * The code points of strict UTF-8 `utf8`, one byte each, converted natively (ICU) when every one is
+ * below U+0100; undefined otherwise. ICU writes '?' for a code point Latin-1 lacks, so a count tells:
+ * a character up to U+00FF takes one UTF-8 byte, or two exactly when it is 0x80 or above, and any other
+ * takes two to four bytes for its one '?'.
+ */
+function latin1OfUtf8(utf8: Buffer): Uint8Array | undefined {
+  if (!isUtf8(utf8)) throw notUtf8();
+  const latin = transcode(utf8, 'utf8', 'latin1');
+  const bytes = new Uint8Array(latin.buffer, latin.byteOffset, latin.length);
+  return utf8.length === bytes.length + countHighBytes(bytes) ? bytes : undefined;
+}
+
+/** How many bytes are 0x80 or above, four at a time where the buffer allows it. */
+function countHighBytes(bytes: Uint8Array): number {
+  let count = 0;
+  let i = 0;
+  if (bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    for (let w = 0; w < words.length; w++) {
+      // The top bit of each byte, moved to its bottom, summed by the multiplication into the top byte.
+      count += Math.imul(((words[w] as number) >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
+    i = words.length * 4;
+  }
+  for (; i < bytes.length; i++) count += (bytes[i] as number) >>> 7;
+  return count;
 }
 
 /**

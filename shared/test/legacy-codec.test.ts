@@ -145,6 +145,35 @@ json.dump(out, sys.stdout)
       }).toString(),
     );
 
+  it('agrees on large signatures, which take the native paths', () => {
+    const key = 'S3cr3t-P4ssw0rd!';
+    const bills = 'jane.doe@example.com#2019-0042|'.repeat(400);
+    const latin1 = Array.from({ length: 6000 }, (_, i) => String.fromCharCode(i % 256)).join('');
+    const utf8Of = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    const notLatin1 = utf8Of(`${'a'.repeat(3000)}Ā${'é'.repeat(2000)}😀`);
+    const genuine = encode(key, bills);
+    const signatures = [
+      genuine,
+      encode(key, latin1),
+      notLatin1,
+      utf8Of(`${'é'.repeat(4000)}😀`),
+      Buffer.concat([Buffer.from('a'.repeat(6000)), Buffer.from([0xc3])]).toString('base64'),
+      genuine.replace(/=+$/, ''),
+      `${genuine.slice(0, 5000)} \n${genuine.slice(5000)}`,
+      `${genuine.slice(0, 5000)}Ł${genuine.slice(5001)}`,
+      `${genuine.slice(0, 5000)}é${genuine.slice(5001)}`,
+      genuine.replace(/-/g, '+').replace(/_/g, '/'),
+    ];
+    const cases = [
+      ...signatures.map((text) => ({ op: 'decode', key, text })),
+      { op: 'decode', key: '', text: genuine },
+      { op: 'decode', key: 'Ω', text: notLatin1 },
+    ];
+    expect(signatures.every((text) => text.length > 4096)).toBe(true);
+    const expected = python(cases);
+    expect(cases.map((c) => outcome(c.key, c.text))).toEqual(expected);
+  });
+
   it('agrees on 3,000 random encodes and 6,000 random decodes', () => {
     const key = fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' });
     const text = fc.string({ maxLength: 60, unit: 'grapheme' });
