@@ -242,11 +242,14 @@ function decodeLarge(signature: string, prepared: PreparedKey): string {
     return shiftedText(bytes, base64DecodeLikePython(signature, bytes), prepared);
   }
   if (prepared.shifts.length > 0) {
-    const latin = latin1OfUtf8(native);
-    if (latin) {
-      subtractKey(latin, latin.length, prepared);
-      return latin1String(latin, latin.length);
-    }
+    if (!isUtf8(native)) throw notUtf8();
+    // ICU writes '?' for a code point Latin-1 lacks. Proof that it did not: a character up to U+00FF
+    // takes one UTF-8 byte, or two exactly when it is 0x80 or above; any other takes two to four bytes
+    // for its one '?'.
+    const latin1 = transcode(native, 'utf8', 'latin1');
+    const bytes = new Uint8Array(latin1.buffer, latin1.byteOffset, latin1.length);
+    const high = subtractKey(bytes, bytes.length, prepared);
+    if (native.length === bytes.length + high) return latin1String(bytes, bytes.length);
   }
   // A plain Uint8Array view: V8 reads it much faster than the Buffer subclass in the hot loop.
   return shiftedText(
@@ -267,35 +270,6 @@ function shiftedText(bytes: Uint8Array, length: number, prepared: PreparedKey): 
   subtractKey(bytes, written, prepared);
   // Every output character is below U+0100, so latin1 maps each byte to exactly that character.
   return latin1String(bytes, written);
-}
-
-/**
- * The code points of strict UTF-8 `utf8`, one byte each, converted natively (ICU) when every one is
- * below U+0100; undefined otherwise. ICU writes '?' for a code point Latin-1 lacks, so a count tells:
- * a character up to U+00FF takes one UTF-8 byte, or two exactly when it is 0x80 or above, and any other
- * takes two to four bytes for its one '?'.
- */
-function latin1OfUtf8(utf8: Buffer): Uint8Array | undefined {
-  if (!isUtf8(utf8)) throw notUtf8();
-  const latin = transcode(utf8, 'utf8', 'latin1');
-  const bytes = new Uint8Array(latin.buffer, latin.byteOffset, latin.length);
-  return utf8.length === bytes.length + countHighBytes(bytes) ? bytes : undefined;
-}
-
-/** How many bytes are 0x80 or above, four at a time where the buffer allows it. */
-function countHighBytes(bytes: Uint8Array): number {
-  let count = 0;
-  let i = 0;
-  if (bytes.byteOffset % 4 === 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
-    for (let w = 0; w < words.length; w++) {
-      // The top bit of each byte, moved to its bottom, summed by the multiplication into the top byte.
-      count += Math.imul(((words[w] as number) >>> 7) & 0x01010101, 0x01010101) >>> 24;
-    }
-    i = words.length * 4;
-  }
-  for (; i < bytes.length; i++) count += (bytes[i] as number) >>> 7;
-  return count;
 }
 
 /**
@@ -361,10 +335,12 @@ const WORDWISE_FROM = 64;
 /**
  * bytes[i] = (bytes[i] - shift[i mod period]) mod 256: Python's (256 + ord(ch) - ord(key[i])) % 256.
  * Four bytes at a time where the buffer allows it, each byte apart (no borrow crosses bytes).
+ * Returns how many bytes were 0x80 or above before (decodeLarge's proof needs that count).
  */
-function subtractKey(bytes: Uint8Array, count: number, key: PreparedKey): void {
+function subtractKey(bytes: Uint8Array, count: number, key: PreparedKey): number {
   const { shifts, words: keyWords } = key;
   const period = shifts.length;
+  let high = 0;
   let start = 0;
   if (count >= WORDWISE_FROM && bytes.byteOffset % 4 === 0) {
     const wordCount = count >>> 2;
@@ -373,6 +349,8 @@ function subtractKey(bytes: Uint8Array, count: number, key: PreparedKey): void {
     for (let w = 0; w < wordCount; w++) {
       const x = words[w] as number;
       const y = keyWords[k] as number;
+      // The top bit of each byte moved to its bottom, summed by the multiplication into the top byte.
+      high += Math.imul((x >>> 7) & 0x01010101, 0x01010101) >>> 24;
       words[w] = ((x | HIGH_BITS) - (y & ~HIGH_BITS)) ^ ((x ^ ~y) & HIGH_BITS);
       if (++k === period) k = 0;
     }
@@ -380,9 +358,12 @@ function subtractKey(bytes: Uint8Array, count: number, key: PreparedKey): void {
   }
   let k = start % period;
   for (let i = start; i < count; i++) {
-    bytes[i] = ((bytes[i] as number) - (shifts[k] as number)) & 0xff;
+    const x = bytes[i] as number;
+    high += x >>> 7;
+    bytes[i] = (x - (shifts[k] as number)) & 0xff;
     if (++k === period) k = 0;
   }
+  return high;
 }
 
 // Short strings build fastest from a plain array (V8's fast path for apply); long ones natively.
