@@ -27,7 +27,7 @@ export class InvalidSignatureError extends Error {
 }
 
 // Python's urlsafe_b64decode maps '-' and '_' to '+' and '/', and binascii then reads the
-// standard alphabet, so both alphabets decode. -1: skipped, -2: the pad character.
+// standard alphabet, so both alphabets decode. -1: skipped, -2: the pad character, -3: not ASCII.
 const SKIP = -1;
 const PAD = -2;
 const NON_ASCII = -3;
@@ -233,7 +233,7 @@ export function decode(key: string, signature: string): string {
 
 /**
  * Large signatures, natively where that is provably the reference's result: Node's base64 decoder,
- * then ICU's UTF-8 to Latin-1 (see latin1OfUtf8). Otherwise, the exact decoders.
+ * then ICU's UTF-8 to Latin-1 conversion. Otherwise, the exact decoders.
  */
 function decodeLarge(signature: string, prepared: PreparedKey): string {
   const native = nativeBase64Decode(signature);
