@@ -46,5 +46,5 @@ vectors = {
     "encode": [{"key": k, "clear": c, "signature": encode(k, c)} for k in KEYS for c in CLEARS],
     "odd_signatures": [dict({"key": k, "signature": s}, **outcome(k, s)) for k in ["S3cr3t-P4ssw0rd!", ""] for s in ODD],
 }
-json.dump(vectors, sys.stdout, ensure_ascii=True, indent=1)
+json.dump(vectors, sys.stdout, ensure_ascii=True, indent=2)
 sys.stdout.write("\n")
