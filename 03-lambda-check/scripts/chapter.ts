@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { shipCheckLogsIfListening } from '../../05-logs/local/check-log-shipper';
+import { shipCheckLogsIfListening } from '../../05-logs/offline/check-log-shipper';
 import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';

@@ -13,8 +13,8 @@ import { checkLogGroupName, port } from '../../shared/src/config';
 import { ensureOfflineSecrets, legacyKey } from '../../shared/src/env';
 import { encode, formatBillReference } from '../../shared/src/index';
 import { freePort, isListening } from '../../shared/src/process';
-import { createCheckLogShipper } from '../local/check-log-shipper';
-import { type LocalLogs, startLocalLogs } from '../local/server';
+import { createCheckLogShipper } from '../offline/check-log-shipper';
+import { type LocalLogs, startLocalLogs } from '../offline/server';
 import { localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
 import { tailLogs } from '../src/tail';
 

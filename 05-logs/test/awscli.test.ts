@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describeWithSystem } from '../../shared/test-support/system';
-import type { LocalLogs } from '../local/server';
+import type { LocalLogs } from '../offline/server';
 import { startTestLogs } from './support/logs';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort } from '../../shared/src/process';
-import type { LocalLogs } from '../local/server';
+import type { LocalLogs } from '../offline/server';
 import { clientFor, createGroup, put, startTestLogs } from './support/logs';
 
 const run = promisify(execFile);

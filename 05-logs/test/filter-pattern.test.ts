@@ -1,4 +1,4 @@
-import { compileFilterPattern, FilterPatternError } from '../local/filter-pattern';
+import { compileFilterPattern, FilterPatternError } from '../offline/filter-pattern';
 
 const REJECTED =
   '{"level":"WARN","requestId":"f30dc10e-52c4-4c54-8d5e-6b0c9a8e2f11","outcome":"not-authentic","status":400,"scheme":"legacy","reason":"not-utf8","message":"This is not an authentic signature","durationMs":0.218}';

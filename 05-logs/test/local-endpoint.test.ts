@@ -19,7 +19,7 @@ import {
   StartLiveTailCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { isListening } from '../../shared/src/process';
-import type { LocalLogs } from '../local/server';
+import type { LocalLogs } from '../offline/server';
 import { clientFor, createGroup, put, startTestLogs } from './support/logs';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';

@@ -12,8 +12,8 @@ import {
   createLambdaLogShipper,
   type LambdaLogShipper,
   type LambdaLogShipperOptions,
-} from '../local/lambda-log-shipper';
-import type { LocalLogs } from '../local/server';
+} from '../offline/lambda-log-shipper';
+import type { LocalLogs } from '../offline/server';
 import { parseLambdaLine } from '../src/lambda-lines';
 import { clientFor, sleep, startTestLogs } from './support/logs';
 

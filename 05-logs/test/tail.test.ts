@@ -4,7 +4,7 @@
  * must be printed exactly once, and the memory it keeps for that must stay bounded.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { LocalLogs } from '../local/server';
+import type { LocalLogs } from '../offline/server';
 import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/tail';
 import { type FaultyEndpoint, seededRandom, startFaultyEndpoint } from './support/faulty-endpoint';
 import {

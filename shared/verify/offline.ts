@@ -15,9 +15,9 @@ import { startLocalCdn } from '../../02-cloudfront/offline/local-cdn';
 import { securityHeadersOf } from '../../02-cloudfront/src/security-headers';
 import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
 import { runCollection } from '../../04-deploy-test/src/run-collection';
-import { createCheckLogShipper } from '../../05-logs/local/check-log-shipper';
-import type { LambdaLogShipper } from '../../05-logs/local/lambda-log-shipper';
-import { startLocalLogs } from '../../05-logs/local/server';
+import { createCheckLogShipper } from '../../05-logs/offline/check-log-shipper';
+import type { LambdaLogShipper } from '../../05-logs/offline/lambda-log-shipper';
+import { startLocalLogs } from '../../05-logs/offline/server';
 import { tailLogs } from '../../05-logs/src/tail';
 import settings from '../settings.json';
 import { REPO_ROOT } from '../src/env';
@@ -509,7 +509,7 @@ export const offlineChapters: Record<number, Chapter> = {
           check(
             /REPORT/.test(printed),
             'no REPORT line for the request',
-            'see 05-logs/local/lambda-log-shipper.ts',
+            'see 05-logs/offline/lambda-log-shipper.ts',
           );
           return line.trim().slice(0, 100);
         },

@@ -7,7 +7,7 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { type LocalLogs, type StartLocalLogsOptions, startLocalLogs } from '../../local/server';
+import { type LocalLogs, type StartLocalLogsOptions, startLocalLogs } from '../../offline/server';
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
