@@ -9,7 +9,13 @@
  *       { $.level = "ERROR" }   { $.durationMs > 100 && $.outcome != "authentic" }
  *       { $.reason = "*authentic*" }   { $.error IS NULL }   { $.error NOT EXISTS }   { $.ok IS TRUE }
  * Space-delimited patterns ([ip, user, ...]) are not supported: they are rejected with a message saying so.
+ *
+ * No pattern can hold the endpoint for long: regular expressions are limited to the syntax AWS accepts
+ * (no groups, ASCII only, at most two per pattern) and run on RE2 (re2js), whose matching time grows with
+ * the message's length only, never exponentially as JavaScript's backtracking RegExp can; `*` wildcards
+ * in JSON filters are matched in one pass.
  */
+import { RE2JS } from 're2js';
 
 export class FilterPatternError extends Error {
   override readonly name = 'FilterPatternError';
@@ -32,6 +38,27 @@ export function compileFilterPattern(pattern: string | undefined): Matcher {
 
 // ---------------------------------------------------------------- terms
 
+/** AWS: "Filter patterns with regex can only include" letters, digits, these symbols and these operators. */
+const REGEX_CHARACTERS = /^[A-Za-z0-9:_#=@/;,\-^$?[\]{}|\\*+.]*$/;
+const MAX_REGEXES = 2;
+
+function compileRegex(source: string, text: string): (message: string) => boolean {
+  if (!REGEX_CHARACTERS.test(source)) {
+    const bad = [...source].find((c) => !REGEX_CHARACTERS.test(c)) as string;
+    throw new FilterPatternError(
+      `Invalid regular expression %${source}% in filter pattern ${text}: ${JSON.stringify(bad)} is not allowed. CloudWatch Logs accepts letters, digits, the symbols : _ # = @ / ; , - and the operators ^ $ ? [ ] { } | \\ * + . (no parentheses, no spaces: use \\s).`,
+    );
+  }
+  try {
+    const regex = RE2JS.compile(source);
+    return (message) => regex.matcher(message).find();
+  } catch (error) {
+    throw new FilterPatternError(
+      `Invalid regular expression %${source}% in filter pattern: ${(error as Error).message}`,
+    );
+  }
+}
+
 interface Term {
   readonly kind: 'all' | 'none' | 'any';
   readonly test: (message: string) => boolean;
@@ -39,6 +66,7 @@ interface Term {
 
 function compileTermPattern(text: string): Matcher {
   const terms: Term[] = [];
+  let regexes = 0;
   let i = 0;
   while (i < text.length) {
     const c = text[i] as string;
@@ -60,16 +88,12 @@ function compileTermPattern(text: string): Matcher {
       const close = text.indexOf('%', i + 1);
       if (close < 0)
         throw new FilterPatternError(`Unterminated regular expression in filter pattern: ${text}`);
-      const source = text.slice(i + 1, close);
-      let regex: RegExp;
-      try {
-        regex = new RegExp(source);
-      } catch (error) {
+      if (++regexes > MAX_REGEXES) {
         throw new FilterPatternError(
-          `Invalid regular expression %${source}% in filter pattern: ${(error as Error).message}`,
+          `A filter pattern holds at most ${MAX_REGEXES} regular expressions, as on AWS: ${text}`,
         );
       }
-      terms.push({ kind, test: (m) => regex.test(m) });
+      terms.push({ kind, test: compileRegex(text.slice(i + 1, close), text) });
       i = close + 1;
     } else {
       let end = i;
@@ -292,13 +316,27 @@ function select(document: unknown, path: (string | number)[]): { found: boolean;
   return { found: true, value: current };
 }
 
-function wildcardMatch(value: string, pattern: string): boolean {
-  if (!pattern.includes('*')) return value === pattern;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`, 's').test(value);
+/**
+ * Whether `value` matches `pattern`, where each `*` stands for any text. The pieces between the stars are
+ * found left to right, each at its first place after the previous one: one pass, whatever the pattern.
+ */
+export function wildcardMatch(value: string, pattern: string): boolean {
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) return value === pattern;
+  const head = pieces[0] as string;
+  const last = pieces[pieces.length - 1] as string;
+  if (value.length < head.length + last.length || !value.startsWith(head) || !value.endsWith(last)) {
+    return false;
+  }
+  let at = head.length;
+  const end = value.length - last.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const piece = pieces[i] as string;
+    const found = value.indexOf(piece, at);
+    if (found < 0 || found + piece.length > end) return false;
+    at = found + piece.length;
+  }
+  return true;
 }
 
 function evaluate(expr: Expr, document: unknown): boolean {

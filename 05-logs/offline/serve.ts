@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     process.stderr.write(`logs:local: ${error.message}\n`);
     process.exit(1);
   });
+  for (const line of logs.store.recovery) process.stderr.write(`logs:local: on start, ${line}\n`);
   const groups = logs.store.groups.size;
   process.stdout.write(
     `Local CloudWatch Logs listening on ${logs.endpoint} (data in ${path.relative(REPO_ROOT, dataDir) || dataDir}, ${groups} log group${groups === 1 ? '' : 's'})\n` +

@@ -22,12 +22,27 @@ import {
   type LogGroup,
   LogStore,
   lowerBound,
+  MAX_BATCH_BYTES,
+  RETENTION_DAYS,
   type StoredEvent,
 } from './store';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const JSON_TYPE = 'application/x-amz-json-1.1';
 const MAX_RESPONSE_BYTES = 1_048_576;
+/**
+ * Request bodies are refused above these sizes, before they are read in full. PutLogEvents: the JSON of
+ * the largest batch AWS accepts (1,048,576 bytes of messages and overhead), even if every byte of it needs
+ * escaping (a control character takes 6 bytes in JSON), with its 10,000 timestamps. Every other operation
+ * takes a few kilobytes.
+ */
+export const MAX_PUT_BODY_BYTES = 6 * MAX_BATCH_BYTES + 10_000 * 64;
+export const MAX_OTHER_BODY_BYTES = 256 * 1024;
+/**
+ * FilterLogEvents reads for at most this long, then answers with what it found and a nextToken, as AWS
+ * does on big groups: one search never holds the endpoint (and, under npm start, S3 and the site) for long.
+ */
+const SEARCH_BUDGET_MS = 50;
 const THREE_HOURS_MS = 3 * 3600_000;
 /** AWS sends at most this many events per Live Tail update, and samples above it. */
 const LIVE_UPDATE_MAX_EVENTS = 500;
@@ -145,10 +160,12 @@ function filterLogEvents(store: LogStore, input: Input) {
   let i = cursor ? lowerBound(events, cursor.t, cursor.s) : lowerBound(events, startTime);
   const found: StoredEvent[] = [];
   let bytes = 0;
-  for (; i < events.length; i++) {
+  const deadline = performance.now() + SEARCH_BUDGET_MS;
+  for (let read = 0; i < events.length; i++, read++) {
     const event = events[i] as StoredEvent;
     if (event.timestamp > endTime) break;
     if (found.length >= limit || bytes >= MAX_RESPONSE_BYTES) break;
+    if ((read & 255) === 255 && performance.now() > deadline) break;
     if (event.timestamp < startTime || !inStream(event.stream) || !matches(event.message)) continue;
     found.push(event);
     bytes += Buffer.byteLength(event.message) + 100;
@@ -236,6 +253,7 @@ function describeLogGroups(store: LogStore, input: Input, region: string) {
         arn: `${groupArn(region, name)}:*`,
         logGroupArn: groupArn(region, name),
         storedBytes: group.storedBytes,
+        ...(group.retentionInDays ? { retentionInDays: group.retentionInDays } : {}),
         logGroupClass: 'STANDARD',
       };
     }),
@@ -301,6 +319,17 @@ function handle(store: LogStore, operation: string, input: Input, region: string
       return {};
     case 'DeleteLogStream':
       store.deleteLogStream(input.logGroupName, input.logStreamName);
+      return {};
+    case 'PutRetentionPolicy':
+      if (!(RETENTION_DAYS as readonly unknown[]).includes(input.retentionInDays)) {
+        throw invalid(
+          `1 validation error detected: Value '${String(input.retentionInDays)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+        );
+      }
+      store.setRetention(input.logGroupName, input.retentionInDays);
+      return {};
+    case 'DeleteRetentionPolicy':
+      store.setRetention(input.logGroupName, null);
       return {};
     case 'DescribeLogGroups':
       return describeLogGroups(store, input, region);
@@ -422,13 +451,46 @@ function startLiveTail(
   res.on('close', cleanup);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function tooLarge(limit: number): AwsError {
+  return new AwsError(
+    'RequestEntityTooLargeException',
+    `The request body is larger than ${limit} bytes, more than this operation ever needs: send smaller batches (PutLogEvents takes at most ${MAX_BATCH_BYTES} bytes of messages).`,
+    413,
+  );
+}
+
+/** The body as text, refused (413) as soon as it is known to pass `limit`, without reading the rest. */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(tooLarge(limit));
+      return;
+    }
     const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        chunks.length = 0;
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** After answering a refused body: read no more of it, and close the connection. */
+function dropRestOfBody(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.once('finish', () => req.socket.destroySoon());
+  // A client that never stops sending is cut off.
+  setTimeout(() => req.socket.destroy(), 2000).unref();
 }
 
 function sendJson(
@@ -463,10 +525,17 @@ export function logsRequestListener(options: LogsServerOptions) {
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const fail = (error: AwsError) => {
       options.onRequest?.(operation || `${req.method} ${req.url}`, error.status);
+      if (error.status === 413) {
+        res.setHeader('connection', 'close');
+        dropRestOfBody(req, res);
+      }
       sendJson(res, error.status, { __type: error.type, message: error.message }, requestId, error.type);
     };
     try {
-      const text = await readBody(req);
+      const text = await readBody(
+        req,
+        operation === 'PutLogEvents' ? MAX_PUT_BODY_BYTES : MAX_OTHER_BODY_BYTES,
+      );
       if (req.method === 'GET' && !operation) {
         sendJson(res, 200, { service: 'local CloudWatch Logs', region, account: ACCOUNT_ID }, requestId);
         return;
@@ -530,6 +599,8 @@ export interface StartLocalLogsOptions {
   readonly liveUpdateIntervalMs?: number;
   readonly liveSessionMaxMs?: number;
   readonly onRequest?: (operation: string, status: number) => void;
+  /** fdatasync every acknowledged change (default: LOGS_FSYNC, on unless 0). */
+  readonly fsync?: boolean;
 }
 
 export function defaultLogsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -539,7 +610,7 @@ export function defaultLogsDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Start the local endpoint in this process. */
 export async function startLocalLogs(options: StartLocalLogsOptions = {}): Promise<LocalLogs> {
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? defaultLogsDir());
-  const store = new LogStore(dataDir);
+  const store = new LogStore(dataDir, { fsync: options.fsync });
   const server: Server = createServer(logsRequestListener({ ...options, store }));
   const host = options.host ?? LOOPBACK;
   const wanted = options.port ?? configuredPort('LOGS_PORT');

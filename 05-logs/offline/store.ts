@@ -1,11 +1,16 @@
 /**
  * The data of the local CloudWatch Logs endpoint: log groups, their streams and events, with the rules the
- * real service applies to them. Every change is appended to a journal file before it is acknowledged, and
- * the journal is replayed on start, so stopping or killing the server loses nothing.
+ * real service applies to them.
+ *
+ * Every change is checked against the current state, then appended to the journal (journal.ts: written in
+ * full and flushed before it counts), then applied in memory, and only then acknowledged. So a change
+ * that cannot be applied is never journaled, an acknowledged one survives any stop of the endpoint, and
+ * replaying the journal on start rebuilds exactly the acknowledged state. An entry that cannot be
+ * replayed is set aside and reported; it never stops the endpoint from starting.
  */
 import { EventEmitter } from 'node:events';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { Journal, type JournalLine, JournalWriteError, keepRejected } from './journal';
 
 /** An error in the shape AWS answers: its `__type` and message. */
 export class AwsError extends Error {
@@ -44,6 +49,7 @@ export interface LogGroup {
   /** Every event of every stream, sorted by (timestamp, seq): what FilterLogEvents reads. */
   readonly events: StoredEvent[];
   storedBytes: number;
+  retentionInDays?: number;
 }
 
 export interface IngestedBatch {
@@ -51,9 +57,15 @@ export interface IngestedBatch {
   readonly events: readonly StoredEvent[];
 }
 
+export interface RejectedLogEventsInfo {
+  tooNewLogEventStartIndex?: number;
+  tooOldLogEventEndIndex?: number;
+  expiredLogEventEndIndex?: number;
+}
+
 export interface PutResult {
   readonly accepted: number;
-  readonly rejectedLogEventsInfo?: { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number };
+  readonly rejectedLogEventsInfo?: RejectedLogEventsInfo;
 }
 
 type JournalEntry =
@@ -61,7 +73,16 @@ type JournalEntry =
   | { op: 'createStream'; group: string; name: string; at: number }
   | { op: 'deleteGroup'; name: string }
   | { op: 'deleteStream'; group: string; name: string }
+  | { op: 'retention'; group: string; days: number | null }
   | { op: 'put'; group: string; stream: string; at: number; seq: number; events: [number, string][] };
+
+export interface LogStoreOptions {
+  /**
+   * Flush every acknowledged change to the disk (fdatasync) before answering. Default true; LOGS_FSYNC=0
+   * turns it off (then a kill of the endpoint still loses nothing, a crash of the machine may).
+   */
+  readonly fsync?: boolean;
+}
 
 export const ACCOUNT_ID = '000000000000';
 const GROUP_NAME = /^[.\-_/#A-Za-z0-9]{1,512}$/;
@@ -71,12 +92,19 @@ const DAY_MS = 24 * 3600_000;
 export const EVENT_OVERHEAD_BYTES = 26;
 export const MAX_BATCH_BYTES = 1_048_576;
 export const MAX_BATCH_EVENTS = 10_000;
+/** PutLogEvents rejects events older than this, or newer than now + MAX_FUTURE_MS. */
+const MAX_AGE_MS = 14 * DAY_MS;
+const MAX_FUTURE_MS = 2 * 3600_000;
+/** The values PutRetentionPolicy accepts. */
+export const RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
 
 export function compareEvents(a: StoredEvent, b: StoredEvent): number {
   return a.timestamp - b.timestamp || a.seq - b.seq;
 }
 
-/** Index of the first event not before `probe` in order (timestamp, seq). */
+/** Index of the first event after (timestamp, seq) in order (timestamp, seq); seq -1: the first at `timestamp`. */
 export function lowerBound(events: readonly StoredEvent[], timestamp: number, seq = -1): number {
   let lo = 0;
   let hi = events.length;
@@ -89,13 +117,42 @@ export function lowerBound(events: readonly StoredEvent[], timestamp: number, se
   return lo;
 }
 
-function insertSorted(events: StoredEvent[], event: StoredEvent): void {
-  const last = events[events.length - 1];
-  if (!last || compareEvents(last, event) < 0) {
-    events.push(event);
-    return;
+/**
+ * Insert a sorted batch whose events were ingested after every stored one. A binary search finds where it
+ * starts; from there the stored tail and the batch are merged in one pass. Appending in time order (the
+ * usual case) costs only the batch; a late batch costs one move of the events after it, however many
+ * events it holds (not one move per event).
+ */
+function insertBatch(events: StoredEvent[], batch: readonly StoredEvent[]): void {
+  const first = batch[0];
+  if (!first) return;
+  const from = lowerBound(events, first.timestamp, Number.POSITIVE_INFINITY);
+  const tail = from < events.length ? events.splice(from) : [];
+  let i = 0;
+  let j = 0;
+  while (i < tail.length && j < batch.length) {
+    const a = tail[i] as StoredEvent;
+    const b = batch[j] as StoredEvent;
+    if (compareEvents(a, b) <= 0) {
+      events.push(a);
+      i++;
+    } else {
+      events.push(b);
+      j++;
+    }
   }
-  events.splice(lowerBound(events, event.timestamp, event.seq), 0, event);
+  for (; i < tail.length; i++) events.push(tail[i] as StoredEvent);
+  for (; j < batch.length; j++) events.push(batch[j] as StoredEvent);
+}
+
+/** Remove a stream's events in place, in one pass (no copy of the array into call arguments). */
+function removeStreamEvents(events: StoredEvent[], stream: string): void {
+  let kept = 0;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as StoredEvent;
+    if (event.stream !== stream) events[kept++] = event;
+  }
+  events.length = kept;
 }
 
 export function eventId(event: StoredEvent): string {
@@ -106,50 +163,147 @@ export function groupArn(region: string, name: string): string {
   return `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${name}`;
 }
 
+function invalidName(value: unknown, field: string, pattern: string): AwsError {
+  return new AwsError(
+    'InvalidParameterException',
+    `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+  );
+}
+
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+export function fsyncFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !/^(0|false|no|off)$/i.test(env.LOGS_FSYNC ?? '');
+}
+
 export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
   readonly groups = new Map<string, LogGroup>();
+  /** What the last start repaired or set aside, one sentence each: the endpoint prints them. */
+  readonly recovery: string[] = [];
   private seq = 0;
-  private journal: number | undefined;
+  private journal: Journal | undefined;
 
   /** A store kept in `dir` (created if needed, replayed if it holds a journal), or in memory only. */
-  constructor(readonly dir?: string) {
+  constructor(
+    readonly dir?: string,
+    options: LogStoreOptions = {},
+  ) {
     super();
     this.setMaxListeners(0);
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, 'journal.ndjson');
-    if (existsSync(file)) this.replay(readFileSync(file, 'utf8'));
-    this.journal = openSync(file, 'a', 0o600);
+    const { journal, lines, repairs } = Journal.open(dir, { fsync: options.fsync ?? fsyncFromEnv() });
+    this.journal = journal;
+    this.recovery.push(...repairs);
+    this.replay(lines);
   }
 
   close(): void {
-    if (this.journal !== undefined) closeSync(this.journal);
+    this.journal?.close();
     this.journal = undefined;
   }
 
-  private replay(text: string): void {
-    const lines = text.split('\n');
-    for (const [index, line] of lines.entries()) {
-      if (!line) continue;
-      let entry: JournalEntry;
+  private replay(lines: readonly JournalLine[]): void {
+    const rejected: { line: JournalLine; reason: string }[] = [];
+    for (const line of lines) {
       try {
-        entry = JSON.parse(line) as JournalEntry;
-      } catch {
-        // A line cut short by a kill in the middle of a write can only be the last one: skip it.
-        if (index >= lines.length - 2) continue;
-        throw new Error(
-          `The logs journal in ${this.dir} is damaged at line ${index + 1}: move it away to start empty.`,
-        );
+        const entry = JSON.parse(line.text) as JournalEntry;
+        if (entry === null || typeof entry !== 'object') throw new Error('not a journal entry');
+        this.check(entry);
+        this.apply(entry);
+      } catch (error) {
+        rejected.push({ line, reason: (error as Error).message });
       }
-      this.apply(entry);
+    }
+    if (rejected.length === 0 || !this.dir || !this.journal) return;
+    const kept = keepRejected(this.dir, rejected);
+    const bad = new Set(rejected.map((r) => r.line.number));
+    this.journal.rewrite(lines.filter((l) => !bad.has(l.number)).map((l) => l.text));
+    const first = rejected[0] as { line: JournalLine; reason: string };
+    this.recovery.push(
+      `set aside ${rejected.length} journal entr${rejected.length === 1 ? 'y' : 'ies'} that could not be replayed (first: line ${first.line.number}, ${first.reason}); kept the rest; the entries are in ${kept}`,
+    );
+  }
+
+  /** Throws (AWS-shaped) unless `entry` can be applied to the current state. Replay uses it too. */
+  private check(entry: JournalEntry): void {
+    switch (entry.op) {
+      case 'createGroup':
+        if (typeof entry.name !== 'string' || !GROUP_NAME.test(entry.name)) {
+          throw invalidName(entry.name, 'logGroupName', '[\\.\\-_/#A-Za-z0-9]+');
+        }
+        if (this.groups.has(entry.name)) {
+          throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
+        }
+        if (!isTime(entry.at)) throw new Error('createGroup without a creation time');
+        return;
+      case 'createStream': {
+        const group = this.group(entry.group);
+        if (typeof entry.name !== 'string' || !STREAM_NAME.test(entry.name)) {
+          throw invalidName(entry.name, 'logStreamName', '[^:*]*');
+        }
+        if (group.streams.has(entry.name)) {
+          throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
+        }
+        if (!isTime(entry.at)) throw new Error('createStream without a creation time');
+        return;
+      }
+      case 'deleteGroup':
+        this.group(entry.name);
+        return;
+      case 'deleteStream':
+        this.stream(entry.group, entry.name);
+        return;
+      case 'retention':
+        this.group(entry.group);
+        if (entry.days !== null && !(RETENTION_DAYS as readonly number[]).includes(entry.days)) {
+          throw new AwsError(
+            'InvalidParameterException',
+            `1 validation error detected: Value '${String(entry.days)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+          );
+        }
+        return;
+      case 'put': {
+        this.stream(entry.group, entry.stream);
+        if (!isTime(entry.at) || !Number.isSafeInteger(entry.seq) || entry.seq < this.seq) {
+          throw new Error('put without a valid ingestion time and sequence number');
+        }
+        if (!Array.isArray(entry.events) || entry.events.length === 0) throw new Error('put without events');
+        let previous = 0;
+        for (const event of entry.events) {
+          if (!Array.isArray(event) || !isTime(event[0]) || typeof event[1] !== 'string' || !event[1]) {
+            throw new Error('put with an event that is not [timestamp, message]');
+          }
+          if (event[0] < previous) throw new Error('put with events out of order');
+          previous = event[0];
+        }
+        return;
+      }
+      default:
+        throw new Error(`unknown operation ${JSON.stringify((entry as { op?: unknown }).op)}`);
     }
   }
 
-  private record(entry: JournalEntry): void {
-    if (this.journal !== undefined) writeSync(this.journal, `${JSON.stringify(entry)}\n`);
-    this.apply(entry);
+  /** Check, journal, apply: the only way the state changes. */
+  private commit(entry: JournalEntry): IngestedBatch | undefined {
+    this.check(entry);
+    if (this.journal) {
+      try {
+        this.journal.append(entry);
+      } catch (error) {
+        if (!(error instanceof JournalWriteError)) throw error;
+        throw new AwsError(
+          'ServiceUnavailableException',
+          `The local endpoint could not store this request, and did not: ${error.message}. Free some disk space and send it again.`,
+          503,
+        );
+      }
+    }
+    return this.apply(entry);
   }
 
+  /** Apply a checked entry. Nothing in here may fail: the entry is already in the journal. */
   private apply(entry: JournalEntry): IngestedBatch | undefined {
     switch (entry.op) {
       case 'createGroup':
@@ -162,7 +316,7 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
         });
         return undefined;
       case 'createStream':
-        this.groups.get(entry.group)?.streams.set(entry.name, {
+        this.group(entry.group).streams.set(entry.name, {
           name: entry.name,
           creationTime: entry.at,
           events: [],
@@ -173,92 +327,89 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
         this.groups.delete(entry.name);
         return undefined;
       case 'deleteStream': {
-        const group = this.groups.get(entry.group);
-        if (!group) return undefined;
+        const group = this.group(entry.group);
+        const stream = this.stream(entry.group, entry.name);
         group.streams.delete(entry.name);
-        const kept = group.events.filter((e) => e.stream !== entry.name);
-        group.events.splice(0, group.events.length, ...kept);
+        group.storedBytes -= stream.storedBytes;
+        removeStreamEvents(group.events, entry.name);
+        return undefined;
+      }
+      case 'retention': {
+        const group = this.group(entry.group);
+        if (entry.days === null) delete group.retentionInDays;
+        else group.retentionInDays = entry.days;
         return undefined;
       }
       case 'put': {
-        const group = this.groups.get(entry.group);
-        const stream = group?.streams.get(entry.stream);
-        if (!group || !stream) return undefined;
+        const group = this.group(entry.group);
+        const stream = this.stream(entry.group, entry.stream);
         const stored: StoredEvent[] = [];
-        for (const [i, [timestamp, message]] of entry.events.entries()) {
-          const event = {
+        let bytes = 0;
+        for (let i = 0; i < entry.events.length; i++) {
+          const [timestamp, message] = entry.events[i] as [number, string];
+          stored.push({
             stream: entry.stream,
             timestamp,
             message,
             ingestionTime: entry.at,
             seq: entry.seq + i,
-          };
-          insertSorted(stream.events, event);
-          insertSorted(group.events, event);
-          const bytes = Buffer.byteLength(message) + EVENT_OVERHEAD_BYTES;
-          stream.storedBytes += bytes;
-          group.storedBytes += bytes;
-          stored.push(event);
+          });
+          bytes += Buffer.byteLength(message) + EVENT_OVERHEAD_BYTES;
         }
+        insertBatch(stream.events, stored);
+        insertBatch(group.events, stored);
+        stream.storedBytes += bytes;
+        group.storedBytes += bytes;
         stream.lastIngestionTime = entry.at;
-        this.seq = Math.max(this.seq, entry.seq + entry.events.length);
+        this.seq = entry.seq + entry.events.length;
         return { group: entry.group, events: stored };
       }
     }
   }
 
   group(name: string | undefined): LogGroup {
-    const group = name === undefined ? undefined : this.groups.get(name);
+    const group = typeof name === 'string' ? this.groups.get(name) : undefined;
     if (!group) throw new AwsError('ResourceNotFoundException', 'The specified log group does not exist.');
     return group;
   }
 
   stream(groupName: string | undefined, name: string | undefined): LogStream {
-    const stream = name === undefined ? undefined : this.group(groupName).streams.get(name);
+    const stream = typeof name === 'string' ? this.group(groupName).streams.get(name) : undefined;
     if (!stream) throw new AwsError('ResourceNotFoundException', 'The specified log stream does not exist.');
     return stream;
   }
 
   createLogGroup(name: unknown, now = Date.now()): void {
-    if (typeof name !== 'string' || !GROUP_NAME.test(name)) {
-      throw new AwsError(
-        'InvalidParameterException',
-        `1 validation error detected: Value '${String(name)}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
-      );
-    }
-    if (this.groups.has(name)) {
-      throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
-    }
-    this.record({ op: 'createGroup', name, at: now });
+    this.commit({ op: 'createGroup', name: name as string, at: now });
   }
 
   createLogStream(group: unknown, name: unknown, now = Date.now()): void {
-    const owner = this.group(group as string);
-    if (typeof name !== 'string' || !STREAM_NAME.test(name)) {
-      throw new AwsError(
-        'InvalidParameterException',
-        `1 validation error detected: Value '${String(name)}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`,
-      );
-    }
-    if (owner.streams.has(name)) {
-      throw new AwsError('ResourceAlreadyExistsException', 'The specified log stream already exists');
-    }
-    this.record({ op: 'createStream', group: owner.name, name, at: now });
+    this.commit({ op: 'createStream', group: group as string, name: name as string, at: now });
   }
 
   deleteLogGroup(name: unknown): void {
-    this.group(name as string);
-    this.record({ op: 'deleteGroup', name: name as string });
+    this.commit({ op: 'deleteGroup', name: name as string });
   }
 
   deleteLogStream(group: unknown, name: unknown): void {
-    this.stream(group as string, name as string);
-    this.record({ op: 'deleteStream', group: group as string, name: name as string });
+    this.commit({ op: 'deleteStream', group: group as string, name: name as string });
   }
 
-  /** PutLogEvents: validates like AWS, stores what it accepts, and tells live sessions. */
+  /** PutRetentionPolicy (days) and DeleteRetentionPolicy (null). */
+  setRetention(group: unknown, days: unknown): void {
+    this.commit({ op: 'retention', group: group as string, days: days as number | null });
+  }
+
+  /**
+   * PutLogEvents: validates like AWS, stores the events it accepts, and tells live sessions. As AWS does,
+   * events too old (more than 14 days, or before the group's retention period) or too new (more than
+   * 2 hours ahead) are left out while the rest is stored, and the answer says which, by index:
+   * tooOldLogEventEndIndex and expiredLogEventEndIndex are exclusive ends (that many events from the
+   * start), tooNewLogEventStartIndex the first too new one.
+   */
   putLogEvents(groupName: unknown, streamName: unknown, logEvents: unknown, now = Date.now()): PutResult {
     const stream = this.stream(groupName as string, streamName as string);
+    const group = this.group(groupName as string);
     if (!Array.isArray(logEvents) || logEvents.length === 0 || logEvents.length > MAX_BATCH_EVENTS) {
       throw new AwsError(
         'InvalidParameterException',
@@ -267,9 +418,9 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
     }
     let bytes = 0;
     const events: [number, string][] = [];
-    for (const [i, raw] of logEvents.entries()) {
-      const { timestamp, message } = (raw ?? {}) as { timestamp?: unknown; message?: unknown };
-      if (typeof timestamp !== 'number' || !Number.isInteger(timestamp) || timestamp < 0) {
+    for (let i = 0; i < logEvents.length; i++) {
+      const { timestamp, message } = (logEvents[i] ?? {}) as { timestamp?: unknown; message?: unknown };
+      if (!isTime(timestamp)) {
         throw new AwsError(
           'InvalidParameterException',
           `logEvents[${i}].timestamp must be milliseconds since the epoch.`,
@@ -297,31 +448,43 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
         `Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`,
       );
     }
-    if ((events[events.length - 1] as [number, string])[0] - (events[0] as [number, string])[0] > DAY_MS) {
+    // Sorted by time: the too old ones come first, the too new ones last.
+    const countBefore = (limit: number) => {
+      let n = 0;
+      while (n < events.length && (events[n] as [number, string])[0] < limit) n++;
+      return n;
+    };
+    const tooOld = countBefore(now - MAX_AGE_MS);
+    const expired =
+      group.retentionInDays === undefined
+        ? tooOld
+        : Math.max(tooOld, countBefore(now - group.retentionInDays * DAY_MS));
+    let tooNewStart = events.length;
+    while (tooNewStart > expired && (events[tooNewStart - 1] as [number, string])[0] > now + MAX_FUTURE_MS) {
+      tooNewStart--;
+    }
+    const accepted = events.slice(expired, tooNewStart);
+    const first = accepted[0];
+    const last = accepted[accepted.length - 1];
+    if (first && last && last[0] - first[0] > DAY_MS) {
       throw new AwsError(
         'InvalidParameterException',
         'The batch of log events in a single PutLogEvents request cannot span more than 24 hours.',
       );
     }
-    const tooOldEnd = events.findIndex(([t]) => t >= now - 14 * DAY_MS);
-    const tooNewStart = events.findIndex(([t]) => t > now + 2 * 3600_000);
-    const from = tooOldEnd < 0 ? events.length : tooOldEnd;
-    const to = tooNewStart < 0 ? events.length : tooNewStart;
-    const accepted = events.slice(from, Math.max(from, to));
-    const info: { tooNewLogEventStartIndex?: number; tooOldLogEventEndIndex?: number } = {};
-    if (from > 0) info.tooOldLogEventEndIndex = from - 1;
-    if (tooNewStart >= 0) info.tooNewLogEventStartIndex = tooNewStart;
+    const info: RejectedLogEventsInfo = {};
+    if (tooOld > 0) info.tooOldLogEventEndIndex = tooOld;
+    if (expired > tooOld) info.expiredLogEventEndIndex = expired;
+    if (tooNewStart < events.length) info.tooNewLogEventStartIndex = tooNewStart;
     if (accepted.length > 0) {
-      const entry: JournalEntry = {
+      const batch = this.commit({
         op: 'put',
-        group: groupName as string,
+        group: group.name,
         stream: stream.name,
         at: now,
         seq: this.seq,
         events: accepted,
-      };
-      if (this.journal !== undefined) writeSync(this.journal, `${JSON.stringify(entry)}\n`);
-      const batch = this.apply(entry);
+      });
       if (batch) this.emit('ingested', batch);
     }
     return {

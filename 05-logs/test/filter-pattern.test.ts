@@ -1,4 +1,4 @@
-import { compileFilterPattern, FilterPatternError } from '../offline/filter-pattern';
+import { compileFilterPattern, FilterPatternError, wildcardMatch } from '../offline/filter-pattern';
 
 const REJECTED =
   '{"level":"WARN","requestId":"f30dc10e-52c4-4c54-8d5e-6b0c9a8e2f11","outcome":"not-authentic","status":400,"scheme":"legacy","reason":"not-utf8","message":"This is not an authentic signature","durationMs":0.218}';
@@ -37,7 +37,16 @@ describe('filter patterns: terms', () => {
   });
 
   it('takes a regular expression between percent signs', () => {
-    expect(matches('%"status":4\\d\\d%', REJECTED, AUTHENTIC)).toEqual([true, false]);
+    expect(matches('%status.:4\\d\\d%', REJECTED, AUTHENTIC)).toEqual([true, false]);
+  });
+
+  it('runs regular expressions in time that grows with the message, not exponentially', () => {
+    // AWS refuses groups; the backtracking blow-up that needs no group ((a*)* in spirit) stays linear on RE2.
+    const matcher = compileFilterPattern('%^a*a*a*a*a*a*a*a*a*a*b$%');
+    const started = performance.now();
+    expect(matcher('a'.repeat(20_000))).toBe(false);
+    // Not a timing assertion on speed: a backtracking engine would not return within the test's timeout.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
 
@@ -78,6 +87,25 @@ describe('filter patterns: JSON properties', () => {
   });
 });
 
+describe('filter patterns: wildcards', () => {
+  it.each([
+    ['not-authentic', '*authentic*', true],
+    ['not-authentic', 'not*', true],
+    ['not-authentic', '*not', false],
+    ['abcabc', 'a*c*c', true],
+    ['ab', 'a*b*b', false],
+    ['aaa', 'a*a', true],
+    ['a', 'a*a', false],
+    ['', '*', true],
+  ])('%s against %s: %s', (value, pattern, expected) => {
+    expect(wildcardMatch(value, pattern)).toBe(expected);
+  });
+
+  it('matches many stars against a long value in one pass', () => {
+    expect(wildcardMatch('a'.repeat(100_000), `${'*a'.repeat(50)}*b`)).toBe(false);
+  });
+});
+
 describe('filter patterns: mistakes', () => {
   it.each([
     ['"unterminated', /Unterminated quoted phrase/],
@@ -86,6 +114,10 @@ describe('filter patterns: mistakes', () => {
     ['{ level = "INFO" }', /must start with a selector/],
     ['{ $.level "INFO" }', /expected =, !=/],
     ['%[%', /Invalid regular expression/],
+    ['%^(a+)+$%', /"\(" is not allowed.*no parentheses/],
+    ['%not authentic%', /" " is not allowed/],
+    ['%é%', /"é" is not allowed/],
+    ['%a% %b% %c%', /at most 2 regular expressions/],
     ['[ip, user]', /Space-delimited filter patterns/],
   ])('rejects %s with a message that says what is wrong', (pattern, message) => {
     expect(() => compileFilterPattern(pattern)).toThrow(FilterPatternError);

@@ -117,7 +117,7 @@ describe('the local CloudWatch Logs endpoint, through the AWS SDK', () => {
     ]);
     expect(mixed.rejectedLogEventsInfo).toEqual({ tooNewLogEventStartIndex: 1 });
     const old = await send([{ timestamp: now - 15 * 86_400_000, message: 'too old' }]);
-    expect(old.rejectedLogEventsInfo).toEqual({ tooOldLogEventEndIndex: 0 });
+    expect(old.rejectedLogEventsInfo).toEqual({ tooOldLogEventEndIndex: 1 });
     expect(
       await errorOf(
         send([

@@ -86,6 +86,7 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
     say(
       `ok  local CloudWatch Logs   ${logs.endpoint}  (data in ${path.relative(REPO_ROOT, logs.dataDir ?? '')})`,
     );
+    for (const line of logs.store.recovery) say(`    on start, the logs journal ${line}`);
 
     const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPort: ports.API_PORT });
     await shipper.ensureLogGroup();
