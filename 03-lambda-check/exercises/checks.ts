@@ -4,14 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  attempt,
-  type Exercise,
-  expectThat,
-  loadModule,
-  shown,
-} from '../../shared/exercises/exercise';
-import type { readSignature as ReadSignature, ReadResult } from '../src/request';
+import { attempt, type Exercise, expectThat, loadModule, shown } from '../../shared/exercises/exercise';
+import type { ReadResult, readSignature as ReadSignature } from '../src/request';
 
 const EVENTS_DIR = path.join(__dirname, '..', 'test', 'events');
 

@@ -2,9 +2,7 @@
 import { describeExercise } from '../../shared/test-support/exercises';
 import { exercises } from '../exercises/checks';
 
-const [readSignature] = exercises;
-
-describeExercise(readSignature!, [
+describeExercise(exercises, '3.1', [
   {
     name: 'unwraps base64 whenever isBase64Encoded is truthy (even the string "true")',
     edits: [['if (event.isBase64Encoded === true) {', 'if (event.isBase64Encoded) {']],
@@ -17,7 +15,9 @@ describeExercise(readSignature!, [
   },
   {
     name: 'takes {"signature": null} for a signature that is not a string',
-    edits: [["if (signature === undefined || signature === null) return", 'if (signature === undefined) return']],
+    edits: [
+      ['if (signature === undefined || signature === null) return', 'if (signature === undefined) return'],
+    ],
     says: /"signature": null.*missing-signature.*signature-not-string/,
   },
   {

@@ -50,7 +50,10 @@ function select(target: string | undefined): Exercise[] {
   const chapter = /^0?(\d)$/.exec(target);
   if (chapter) {
     const found = CHAPTERS[Number(chapter[1])];
-    if (!found) throw new UsageError(`chapter ${target} has no exercises (chapters with exercises: ${Object.keys(CHAPTERS).join(', ')}).`);
+    if (!found)
+      throw new UsageError(
+        `chapter ${target} has no exercises (chapters with exercises: ${Object.keys(CHAPTERS).join(', ')}).`,
+      );
     return [...found.exercises];
   }
   const one = ALL_EXERCISES.find((exercise) => exercise.id === target.replace(/^0/, ''));
@@ -167,7 +170,9 @@ function reset(exercises: Exercise[]): number {
     const file = fromRoot(exercise.file);
     const same = existsSync(file) && readFileSync(file, 'utf8') === text;
     if (!same) writeFileSync(file, text);
-    say(`${same ? 'unchanged' : 'reset    '} ${exercise.file} (the starter, from ${commit === 'HEAD' ? 'HEAD' : commit.slice(0, 12)})`);
+    say(
+      `${same ? 'unchanged' : 'reset    '} ${exercise.file} (the starter, from ${commit === 'HEAD' ? 'HEAD' : commit.slice(0, 12)})`,
+    );
   }
   return 0;
 }
@@ -177,7 +182,9 @@ async function solutions(): Promise<number> {
   const commit = starterCommit();
   let broken = 0;
   for (const exercise of ALL_EXERCISES) {
-    const starter = await withCopy(exercise, starterText(exercise, commit), (copy) => runCheck(exercise, copy));
+    const starter = await withCopy(exercise, starterText(exercise, commit), (copy) =>
+      runCheck(exercise, copy),
+    );
     const reference = await runCheck(exercise, fromRoot(exercise.solution));
     const good = !starter.ok && reference.ok;
     if (!good) broken++;
@@ -207,7 +214,8 @@ async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const modes = (['hint', 'solution', 'reset', 'solutions'] as const).filter((mode) => values[mode]);
   if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(', --')}.`);
-  if (positionals.length > 1) throw new UsageError(`name one chapter or exercise (got "${positionals.join(' ')}").`);
+  if (positionals.length > 1)
+    throw new UsageError(`name one chapter or exercise (got "${positionals.join(' ')}").`);
   const target = positionals[0];
   const mode = modes[0];
   if (mode === 'solutions') {

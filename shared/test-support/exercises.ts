@@ -20,13 +20,20 @@ export function withEdits(text: string, edits: WrongAnswer['edits']): string {
   let result = text;
   for (const [from, to] of edits) {
     const count = result.split(from).length - 1;
-    if (count !== 1) throw new Error(`The wrong answer's edit ${JSON.stringify(from)} matches ${count} times, not once.`);
+    if (count !== 1)
+      throw new Error(`The wrong answer's edit ${JSON.stringify(from)} matches ${count} times, not once.`);
     result = result.replace(from, () => to);
   }
   return result;
 }
 
-export function describeExercise(exercise: Exercise, wrongAnswers: readonly WrongAnswer[]): void {
+export function describeExercise(
+  exercises: readonly Exercise[],
+  id: string,
+  wrongAnswers: readonly WrongAnswer[],
+): void {
+  const exercise = exercises.find((one) => one.id === id);
+  if (!exercise) throw new Error(`No exercise ${id} in this chapter.`);
   describe(`exercise ${exercise.id}: ${exercise.title}`, () => {
     it('fails on its starter, as committed, naming the file to work on in the message', async () => {
       const outcome = await withCopy(exercise, starterText(exercise), (copy) => runCheck(exercise, copy));
@@ -42,10 +49,13 @@ export function describeExercise(exercise: Exercise, wrongAnswers: readonly Wron
       expect(exercise.hints.length).toBeGreaterThan(0);
     });
 
-    it.each(wrongAnswers.map((wrong) => [wrong.name, wrong] as const))('fails on a wrong answer: %s', async (_name, wrong) => {
-      const text = withEdits(readFileSync(fromRoot(exercise.solution), 'utf8'), wrong.edits);
-      const outcome = await withCopy(exercise, text, (copy) => runCheck(exercise, copy));
-      expect(outcome).toEqual({ ok: false, message: expect.stringMatching(wrong.says) });
-    });
+    it.each(wrongAnswers.map((wrong) => [wrong.name, wrong] as const))(
+      'fails on a wrong answer: %s',
+      async (_name, wrong) => {
+        const text = withEdits(readFileSync(fromRoot(exercise.solution), 'utf8'), wrong.edits);
+        const outcome = await withCopy(exercise, text, (copy) => runCheck(exercise, copy));
+        expect(outcome).toEqual({ ok: false, message: expect.stringMatching(wrong.says) });
+      },
+    );
   });
 }
