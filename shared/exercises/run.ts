@@ -108,11 +108,7 @@ async function check(exercises: Exercise[]): Promise<number> {
   }
   say('');
   if (failed === 0) {
-    say(
-      exercises.length === 1
-        ? 'Done. npm start -- --use-exercises runs the workshop with your code.'
-        : `All ${exercises.length} done. npm start -- --use-exercises runs the workshop with your code.`,
-    );
+    say(exercises.length === 1 ? 'Done.' : `All ${exercises.length} done.`);
     return 0;
   }
   say(`${failed} of ${exercises.length} not done yet.`);
