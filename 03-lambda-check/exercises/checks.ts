@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { attempt, type Exercise, expectThat, loadModule, shown } from '../../shared/exercises/exercise';
+import { attempt, type Exercise, expectThat, loadModule, shown } from '../../shared/src/exercise';
 import type { ReadResult, readSignature as ReadSignature } from '../src/request';
 
 const EVENTS_DIR = path.join(__dirname, '..', 'test', 'events');

@@ -3,9 +3,8 @@
  * (the chapter's own code) passes it, and each known wrong answer fails it with the expected message.
  */
 import { readFileSync } from 'node:fs';
-import { type Exercise, fromRoot } from '../exercises/exercise';
-import { starterText, withCopy } from '../exercises/files';
-import { runCheck } from '../exercises/run';
+import { type Exercise, fromRoot, runCheck } from '../src/exercise';
+import { starterText, withCopy } from '../workshop/exercise-files';
 
 export interface WrongAnswer {
   readonly name: string;

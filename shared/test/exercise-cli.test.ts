@@ -6,7 +6,7 @@ import { localBin } from '../src/process';
 import { runCommand } from '../test-support/run-command';
 
 const run = (...args: string[]) =>
-  runCommand(localBin('tsx'), ['shared/exercises/run.ts', ...args], { ...process.env, NO_COLOR: '1' });
+  runCommand(localBin('tsx'), ['shared/workshop/exercise.ts', ...args], { ...process.env, NO_COLOR: '1' });
 
 it('--solutions: every starter fails its check and every reference solution passes it', async () => {
   const ran = await run('--solutions');

@@ -86,3 +86,16 @@ export async function attempt<T>(what: string, run: () => T | Promise<T>): Promi
     throw new Mismatch(`${what} threw: ${(error as Error)?.message ?? String(error)}`);
   }
 }
+
+export type Outcome = { ok: true } | { ok: false; message: string };
+
+/** Run an exercise's check on a file: PASS, or the first expectation it does not meet. */
+export async function runCheck(exercise: Exercise, file: string): Promise<Outcome> {
+  try {
+    await exercise.check(file);
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Mismatch) return { ok: false, message: error.message };
+    return { ok: false, message: `The check itself failed: ${(error as Error).message}` };
+  }
+}

@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCommandLine } from '../src/cli';
 import { LOCAL_DATA_PATH, REPO_ROOT } from '../src/env';
-import { ALL_EXERCISES, CHAPTERS } from './all';
-import { type Exercise, fromRoot, Mismatch } from './exercise';
-import { starterCommit, starterText, withCopy } from './files';
+import { type Exercise, fromRoot, runCheck } from '../src/exercise';
+import { starterCommit, starterText, withCopy } from './exercise-files';
+import { ALL_EXERCISES, CHAPTERS } from './exercises';
 
 const USAGE = `Usage: npm run exercise [-- <chapter|exercise>] [--hint | --solution | --reset]
   npm run exercise                      every exercise and its state
@@ -30,19 +30,6 @@ const HINTS_FILE = path.join(LOCAL_DATA_PATH, 'exercise-hints.json');
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
-}
-
-export type Outcome = { ok: true } | { ok: false; message: string };
-
-/** Run an exercise's check on a file: PASS, or the first expectation it does not meet. */
-export async function runCheck(exercise: Exercise, file: string): Promise<Outcome> {
-  try {
-    await exercise.check(file);
-    return { ok: true };
-  } catch (error) {
-    if (error instanceof Mismatch) return { ok: false, message: error.message };
-    return { ok: false, message: `The check itself failed: ${(error as Error).message}` };
-  }
 }
 
 function select(target: string | undefined): Exercise[] {
