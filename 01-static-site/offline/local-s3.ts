@@ -5,6 +5,9 @@
  * On AWS the bucket is never a website (S3 website endpoints have no HTTPS, and the bucket stays private:
  * CloudFront serves it in chapter 02). Locally, the website endpoint is the simplest way to see the site
  * as S3 stores it: same keys, same Content-Type and Cache-Control headers.
+ *
+ * In front of s3rver stands s3-guard.ts: the bucket is private (only this run's own key pair writes it,
+ * anonymous requests only read the website endpoint) and no key can name a file outside its folder.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,9 +21,15 @@ import S3rver from 's3rver';
 import { port as configuredPort, region } from '../../shared/src/config';
 import { LOCAL_DATA_PATH } from '../../shared/src/env';
 import { assertPortFree, LOOPBACK } from '../../shared/src/process';
+import { randomCredentials, s3Guard } from './s3-guard';
 
-/** s3rver knows one account: these are its documented credentials, not secrets. */
-export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+// s3rver's own account registry (no public API): the key ids it accepts at all; s3-guard checks signatures.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as {
+  DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void; revokeAccessKey(id: string): void };
+};
+// Its built-in pair is public knowledge: nobody may use it.
+DUMMY_ACCOUNT.revokeAccessKey('S3RVER');
 export const DEFAULT_LOCAL_S3_DIR = path.join(LOCAL_DATA_PATH, 's3');
 
 export interface LocalS3Options {
@@ -35,7 +44,9 @@ export interface LocalS3 {
   readonly endpoint: string;
   readonly port: number;
   readonly dataDir: string;
-  /** The environment that points any AWS SDK or CLI at this server (endpoint and s3rver's key pair). */
+  /** This run's key pair: the only one the server accepts for anything but reading the website. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** The environment that points any AWS SDK or CLI at this server (endpoint and this run's key pair). */
   readonly env: Readonly<Record<string, string>>;
   /** http://<bucket>.s3-website.localhost:<port>/ (browsers and curl resolve *.localhost to this machine). */
   websiteUrl(bucket: string): string;
@@ -58,22 +69,36 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
     silent: true,
   });
   await server.run();
+  const credentials = randomCredentials();
+  DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  // Every request meets the guard first; s3rver sees only those it lets through.
+  const httpServer = server.httpServer;
+  if (!httpServer) throw new Error('s3rver started without an HTTP server');
+  const s3rverHandlers = httpServer.listeners('request') as ((...args: unknown[]) => void)[];
+  httpServer.removeAllListeners('request');
+  const guard = s3Guard(credentials);
+  httpServer.on('request', (req, res) => {
+    void guard(req, res).then((allowed) => {
+      if (allowed) for (const handler of s3rverHandlers) handler.call(httpServer, req, res);
+    });
+  });
   const endpoint = `http://${LOOPBACK}:${port}`;
   const client = new S3Client({
     region: region(),
     endpoint,
     forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
+    credentials,
   });
 
   return {
     endpoint,
     port,
     dataDir,
+    credentials,
     env: {
       AWS_ENDPOINT_URL_S3: endpoint,
-      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     },
     websiteUrl: (bucket) => `http://${bucket}.s3-website.localhost:${port}/`,
     async createWebsiteBucket(bucket) {
@@ -97,6 +122,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
       // Keep-alive connections (a browser's) would hold close() open: end them.
       server.httpServer?.closeAllConnections();
       await server.close();
+      DUMMY_ACCOUNT.revokeAccessKey(credentials.accessKeyId);
     },
   };
 }
