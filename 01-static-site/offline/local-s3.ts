@@ -9,7 +9,6 @@
  * In front of s3rver stands s3-guard.ts: the bucket is private (only this run's own key pair writes it,
  * anonymous requests only read the website endpoint) and no key can name a file outside its folder.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
   CreateBucketCommand,
@@ -19,7 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { port as configuredPort, region } from '../../shared/src/config';
-import { LOCAL_DATA_PATH } from '../../shared/src/env';
+import { claimDataFolder, LOCAL_DATA_PATH } from '../../shared/src/env';
 import { assertPortFree, LOOPBACK } from '../../shared/src/process';
 import { randomCredentials, s3Guard } from './s3-guard';
 
@@ -59,7 +58,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   const port = options.port ?? configuredPort('S3_PORT');
   const dataDir = path.resolve(options.dataDir ?? DEFAULT_LOCAL_S3_DIR);
   await assertPortFree(port, 'S3_PORT');
-  mkdirSync(dataDir, { recursive: true });
+  claimDataFolder(dataDir, 'the local S3 (01-static-site)');
   const server = new S3rver({
     address: LOOPBACK,
     port,

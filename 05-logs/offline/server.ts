@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { port as configuredPort, region as configuredRegion } from '../../shared/src/config';
-import { LOCAL_DATA_PATH } from '../../shared/src/env';
+import { claimDataFolder, LOCAL_DATA_PATH } from '../../shared/src/env';
 import { LOOPBACK } from '../../shared/src/process';
 import { encodeEvent, encodeException } from './event-stream';
 import { compileFilterPattern, FilterPatternError, type Matcher } from './filter-pattern';
@@ -610,6 +610,12 @@ export function defaultLogsDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Start the local endpoint in this process. */
 export async function startLocalLogs(options: StartLocalLogsOptions = {}): Promise<LocalLogs> {
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? defaultLogsDir());
+  if (dataDir) {
+    // Adopt a folder that holds only this endpoint's files from before the marker existed.
+    claimDataFolder(dataDir, 'the local CloudWatch Logs endpoint (05-logs)', (names) =>
+      names.every((name) => /^(journal|rejected)\.ndjson/.test(name)),
+    );
+  }
   const store = new LogStore(dataDir, { fsync: options.fsync });
   const server: Server = createServer(logsRequestListener({ ...options, store }));
   const host = options.host ?? LOOPBACK;

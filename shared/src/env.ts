@@ -3,7 +3,7 @@
  * Never a silent default: a missing key is an error that says how to set it.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import settings from '../settings.json';
 import { type Keyring, parseKeyring } from './token';
@@ -84,4 +84,31 @@ export function signingKeyring(env: Readonly<Record<string, string | undefined>>
     );
   }
   return parseKeyring(text);
+}
+
+/**
+ * The file that marks a folder of local data as the workshop's own: `npm start -- --reset` deletes only
+ * folders that carry it, so a LOCAL_DATA_DIR pointed at the wrong place never costs anyone their files.
+ */
+export const DATA_MARKER = '.cinq-euros-local-data';
+
+/**
+ * Make `dir` if needed and mark it as the workshop's, when it is new or empty (or already marked).
+ * A folder that already holds other files is used as it is, unmarked: --reset will leave it alone.
+ * `owns` may recognise the workshop's own earlier files in an unmarked folder (from before markers).
+ */
+export function claimDataFolder(dir: string, what: string, owns?: (names: string[]) => boolean): void {
+  mkdirSync(dir, { recursive: true });
+  const marker = path.join(dir, DATA_MARKER);
+  if (existsSync(marker)) return;
+  const names = readdirSync(dir);
+  if (names.length > 0 && !owns?.(names)) return;
+  writeFileSync(
+    marker,
+    `Local data of ${what}, made by the 5€ pour rien workshop: npm start -- --reset deletes this folder.\n`,
+  );
+}
+
+export function isWorkshopData(dir: string): boolean {
+  return existsSync(path.join(dir, DATA_MARKER));
 }

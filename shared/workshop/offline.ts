@@ -5,17 +5,17 @@
  * local stand-in of the CloudFront distribution, with its security headers, in front of the bucket (02).
  * `npm start` runs it; the end-to-end test runs `npm start`.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { startLocalS3 } from '../../01-static-site/offline/local-s3';
+import { DEFAULT_LOCAL_S3_DIR, startLocalS3 } from '../../01-static-site/offline/local-s3';
 import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { startLocalCdn } from '../../02-cloudfront/offline/local-cdn';
 import { securityHeaders } from '../../02-cloudfront/src/security-headers';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { createCheckLogShipper } from '../../05-logs/offline/check-log-shipper';
-import { startLocalLogs } from '../../05-logs/offline/server';
+import { defaultLogsDir, startLocalLogs } from '../../05-logs/offline/server';
 import { type PortName, port, stage } from '../src/config';
-import { DEMO_KEYS_FILE, LOCAL_DATA_PATH, REPO_ROOT } from '../src/env';
+import { DATA_MARKER, DEMO_KEYS_FILE, isWorkshopData, REPO_ROOT } from '../src/env';
 import { assertPortFree, LOOPBACK } from '../src/process';
 
 export interface WorkshopUrls {
@@ -43,14 +43,46 @@ export interface WorkshopOptions {
 
 const PORTS: readonly PortName[] = ['SITE_PORT', 'S3_PORT', 'API_PORT', 'LAMBDA_PORT', 'LOGS_PORT'];
 
-/** Local data `--reset` clears: the bucket and the logs. The demo keys stay, so signatures already made still verify. */
-export function resetLocalData(say: (line: string) => void): void {
-  for (const folder of ['s3', 'logs']) {
-    const dir = path.join(LOCAL_DATA_PATH, folder);
-    rmSync(dir, { recursive: true, force: true });
-    say(`cleared ${path.relative(REPO_ROOT, dir)}`);
+function sizeOf(dir: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    files++;
+    bytes += statSync(path.join(entry.parentPath, entry.name)).size;
   }
-  say(`kept ${path.relative(REPO_ROOT, DEMO_KEYS_FILE)} (delete it by hand for new demo keys)`);
+  return { files, bytes };
+}
+
+const shown = (dir: string) =>
+  dir.startsWith(`${REPO_ROOT}${path.sep}`) ? path.relative(REPO_ROOT, dir) : dir;
+
+/**
+ * `npm start -- --reset`: delete the local bucket and logs, but only folders that carry the workshop's
+ * marker (a LOCAL_DATA_DIR or LOGS_DIR pointed at someone's own folder is left alone), and say exactly
+ * what was removed. The demo keys stay, so signatures already made still verify.
+ */
+export function resetLocalData(
+  say: (line: string) => void,
+  folders: readonly string[] = [DEFAULT_LOCAL_S3_DIR, defaultLogsDir()],
+  demoKeysFile = DEMO_KEYS_FILE,
+): void {
+  for (const dir of folders) {
+    if (!existsSync(dir)) {
+      say(`nothing to clear in ${shown(dir)} (no such folder)`);
+    } else if (!isWorkshopData(dir)) {
+      say(
+        `left ${shown(dir)} as it is: it has no ${DATA_MARKER} file, so it may not be the workshop's. Delete it yourself if it is.`,
+      );
+    } else {
+      const { files, bytes } = sizeOf(dir);
+      rmSync(dir, { recursive: true, force: true });
+      say(`removed ${shown(dir)} (${files} file${files === 1 ? '' : 's'}, ${(bytes / 1024).toFixed(1)} KB)`);
+    }
+  }
+  if (existsSync(demoKeysFile)) {
+    say(`kept ${shown(demoKeysFile)} (delete it by hand for new demo keys)`);
+  }
 }
 
 /** Check every port before starting anything: a taken one is an error naming the variable to change. */

@@ -10,7 +10,7 @@ import { encode, formatBillReference, sign } from '../src/index';
 import { resetLocalData, startWorkshop } from './offline';
 
 const USAGE = `Usage: npm start [-- --reset] [--verbose]
-  --reset    clear the local bucket and logs (.local/s3, .local/logs) first
+  --reset    delete the local bucket and logs (.local/s3, .local/logs) first, if they carry the workshop's marker
   --verbose  print everything the API's serverless-offline prints
 Ports: SITE_PORT, S3_PORT, API_PORT, LAMBDA_PORT, LOGS_PORT (defaults in shared/settings.json).`;
 
