@@ -14,7 +14,7 @@ import { runCollection } from '../../04-deploy-test/src/run-collection';
 import { clientOptions, explainAwsError } from '../src/aws';
 import { checkLogGroupName, region, SERVICES, stackName } from '../src/config';
 import { encode, parseKeyring, sign } from '../src/index';
-import { type Chapter, check, Problem, type Step, type StepContext } from './steps';
+import { type Chapter, check, Problem, type Step, type StepContext } from '../src/verify-steps';
 
 const NOT_AUTHENTIC = 'This is not an authentic signature';
 const BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };

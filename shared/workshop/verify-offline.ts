@@ -24,7 +24,7 @@ import { REPO_ROOT } from '../src/env';
 import { encode, sign } from '../src/index';
 import { freePort } from '../src/process';
 import { type CloudFormationTemplate, packageIsolated } from '../src/serverless-package';
-import { type Chapter, check, Problem, type StepContext } from './steps';
+import { type Chapter, check, Problem, type StepContext } from '../src/verify-steps';
 
 const BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 // Keys made for this run only: verify never needs (nor prints) the learner's own.
