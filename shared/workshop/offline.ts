@@ -120,7 +120,8 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
     );
     for (const line of logs.store.recovery) say(`    on start, the logs journal ${line}`);
 
-    const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPort: ports.API_PORT });
+    let apiPid: number | undefined;
+    const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPid: () => apiPid });
     await shipper.ensureLogGroup();
     stops.push(() => shipper.close());
 
@@ -141,6 +142,7 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
           options.onApiLine?.(line);
         },
       }).then((api) => {
+        apiPid = api.pid;
         stops.push(() => api.stop());
         say(
           `ok  check API               ${api.checkUrl}  (serverless-offline, logs to ${shipper.logGroupName})`,
