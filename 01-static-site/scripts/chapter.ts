@@ -7,7 +7,7 @@ import { invalidatePaths, pathsToInvalidate } from '../../02-cloudfront/src/inva
 import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv, REPO_ROOT } from '../../shared/src/env';
-import { isListening } from '../../shared/src/process';
+import { isListening, onStopRequest } from '../../shared/src/process';
 import { emptyBucket } from '../../shared/src/teardown';
 import { startLocalS3 } from '../offline/local-s3';
 import { localBucketName, publishToLocalS3 } from '../offline/local-site';
@@ -54,8 +54,8 @@ function waitForCtrlC(stop: () => Promise<void>): void {
     await stop();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  // Ctrl-C, SIGTERM, SIGHUP, or the npm that started it gone.
+  onStopRequest(shutdown);
 }
 
 async function offline(apiUrl: string | undefined, dryRun: boolean): Promise<void> {

@@ -11,6 +11,7 @@ import { formatBytes, formatSummary, uploadSite } from '../../01-static-site/src
 import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv } from '../../shared/src/env';
+import { onStopRequest } from '../../shared/src/process';
 import { startLocalCdn } from '../offline/local-cdn';
 import { invalidatePaths, pathsToInvalidate } from '../src/invalidation';
 import { CHAPTER_DIR, securityHeaders } from '../src/security-headers';
@@ -136,8 +137,8 @@ async function offline(apiUrl: string | undefined): Promise<void> {
     await s3.stop();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  // Ctrl-C, SIGTERM, SIGHUP, or the npm that started it gone.
+  onStopRequest(shutdown);
 }
 
 async function remove(): Promise<void> {

@@ -9,7 +9,7 @@ import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { isListening, localBin } from '../../shared/src/process';
+import { isListening, localBin, onStopRequest } from '../../shared/src/process';
 import { type OfflineApi, startOfflineApi } from '../offline/api';
 import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
 
@@ -116,8 +116,8 @@ async function offline(): Promise<void> {
     await shipper?.close(); // [chapter 05]
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ctrl-C, SIGTERM, SIGHUP, or the npm that started it gone.
+  onStopRequest(stop);
 }
 
 function runServerless(args: string[], env: NodeJS.ProcessEnv): Promise<void> {

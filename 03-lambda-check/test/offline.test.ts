@@ -106,6 +106,28 @@ describe('chapter 03 offline API', () => {
     expect(lines.join('\n')).not.toContain('jane.doe@example.com');
     expect(lines.join('\n')).not.toContain(SIGNATURE_KEY);
   });
+
+  it('answers CORS as the deployed API does: the function decides, whatever the Origin, never with credentials', async () => {
+    const allowed = 'http://localhost:8080';
+    for (const origin of [allowed, 'https://evil.example']) {
+      const preflight = await fetch(api.checkUrl, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'x-evil',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('Content-Type, X-Api-Key');
+      expect(preflight.headers.get('access-control-allow-credentials')).toBeNull();
+      const answer = await fetch(api.checkUrl, { method: 'POST', body: 'skrttskrtttt', headers: { origin } });
+      expect(answer.status).toBe(400);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+    }
+  });
 });
 
 describe('chapter 03 offline API without secrets', () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseCommandLine } from '../../shared/src/cli';
 import { port as configuredPort } from '../../shared/src/config';
 import { REPO_ROOT } from '../../shared/src/env';
+import { onStopRequest } from '../../shared/src/process';
 import { defaultLogsDir, startLocalLogs } from './server';
 
 const USAGE = `Usage: npm run logs:local [-- --port <port>] [--data-dir <folder>] [--verbose]
@@ -58,8 +59,8 @@ async function main(): Promise<void> {
     process.stdout.write('Local CloudWatch Logs stopped.\n');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // Ctrl-C, SIGTERM, SIGHUP, or the npm that started it gone.
+  onStopRequest(stop);
 }
 
 void main();

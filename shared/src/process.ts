@@ -3,6 +3,7 @@
  * everything binds 127.0.0.1, and everything started is stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -91,6 +92,20 @@ export function localBin(name: string): string {
   return path.join(REPO_ROOT, 'node_modules', '.bin', name);
 }
 
+const liveChildren = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+/** SIGKILL every service started and still running, with its process group (for exit hooks: synchronous). */
+export function killLiveServices(): void {
+  for (const running of liveChildren) {
+    try {
+      process.kill(-(running.pid as number), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /**
  * Start a long-running child in its own process group (so stop() also ends its children), and wait until
  * it is ready. If it exits before, the error carries its last lines of output.
@@ -102,6 +117,14 @@ export async function startService(options: StartOptions): Promise<Service> {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+  // Its own process group does not get a terminal's Ctrl-C: if this process exits without stop()
+  // (a signal while starting, a crash), the group is killed on the way out.
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', killLiveServices);
+  }
   const tail: string[] = [];
   let readyByLine: (() => void) | undefined;
   const lineReady = new Promise<void>((resolve) => {
@@ -173,4 +196,100 @@ export async function startService(options: StartOptions): Promise<Service> {
     clearTimeout(timer);
   }
   return service;
+}
+
+// ---------------------------------------------------------------- stopping a long-running command
+
+/** The parent of `pid`, from /proc (Linux); undefined elsewhere or once `pid` is gone. */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (command) state ppid ...": the command may hold spaces and parentheses, so read after the last ")".
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The processes this one depends on, each with its parent as seen now: the direct parent, and under npm
+ * every process up to npm itself. `npm start` runs `sh -c "tsx ..."`, tsx runs node: a SIGTERM to npm
+ * ends npm (and sh) but reaches neither tsx nor this process, so this process watches them go instead.
+ */
+export function watchedAncestors(env: NodeJS.ProcessEnv = process.env): { pid: number; parent: number }[] {
+  const chain: { pid: number; parent: number }[] = [];
+  let pid = process.ppid;
+  for (let depth = 0; depth < 8 && pid > 1; depth++) {
+    const parent = parentOf(pid);
+    if (parent === undefined) break;
+    chain.push({ pid, parent });
+    if (!env.npm_lifecycle_event || /(^|[/ ])npm(-cli\.js)?( |$)/.test(commandOf(pid))) break;
+    pid = parent;
+  }
+  return chain.length > 0 ? chain : [{ pid: process.ppid, parent: -1 }];
+}
+
+function isGone({ pid, parent }: { pid: number; parent: number }): boolean {
+  if (parent === -1) return process.ppid !== pid; // no /proc: only the direct parent can be watched
+  return parentOf(pid) !== parent; // gone, or reparented because its own parent went
+}
+
+export interface StopRequestOptions {
+  /** How often to look at the processes above this one (ms). */
+  readonly pollMs?: number;
+}
+
+/**
+ * Call `stop` once, when this long-running command should end: Ctrl-C (SIGINT), SIGTERM (an editor's stop
+ * button, `timeout`, a process manager), SIGHUP (the terminal closed), or the npm (or shell) that started
+ * it gone. A terminal's Ctrl-C reaches the whole process group and tsx passes it on once more: a second
+ * signal within a second is that echo and is ignored; one after it forces the exit (exit hooks still run,
+ * so children are killed and build folders removed). Returns a function that removes the handlers.
+ */
+export function onStopRequest(
+  stop: (reason: string) => unknown,
+  options: StopRequestOptions = {},
+): () => void {
+  let since = 0;
+  const request = (reason: string) => {
+    if (since) {
+      if (Date.now() - since < 1000) return;
+      process.stderr.write('Forced exit.\n');
+      process.exit(130);
+    }
+    since = Date.now();
+    void Promise.resolve()
+      .then(() => stop(reason))
+      .catch((error: Error) => {
+        process.stderr.write(`Could not stop cleanly: ${error.message}\n`);
+        process.exit(1);
+      });
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const handlers = signals.map((signal) => {
+    const handler = () => request(signal);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  const watched = watchedAncestors();
+  const timer = setInterval(() => {
+    if (watched.some(isGone)) {
+      clearInterval(timer);
+      request('the command that started it has ended');
+    }
+  }, options.pollMs ?? 500);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
 }

@@ -7,7 +7,8 @@
 import { parseCommandLine } from '../src/cli';
 import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
-import { resetLocalData, startWorkshop } from './offline';
+import { onStopRequest } from '../src/process';
+import { type RunningWorkshop, resetLocalData, startWorkshop } from './offline';
 
 const USAGE = `Usage: npm start [-- --reset] [--verbose]
   --reset    delete the local bucket and logs (.local/s3, .local/logs) first, if they carry the workshop's marker
@@ -38,7 +39,20 @@ async function main(): Promise<void> {
   const legacy = encode(legacyKey(), formatBillReference(DEMO_BILL));
   const token = sign(DEMO_BILL, signingKeyring());
 
-  const workshop = await startWorkshop({
+  // Ctrl-C, SIGTERM, SIGHUP or npm gone: stop everything, also while it starts (exit hooks then stop the
+  // API's server and remove its build folder).
+  let workshop: RunningWorkshop | undefined;
+  onStopRequest(async (reason) => {
+    if (!workshop) {
+      say(`\n${reason} while starting: stopping.`);
+      process.exit(130);
+    }
+    say(`\n${reason}: stopping... (Ctrl-C again to force)`);
+    await workshop.stop();
+    say('Stopped. Local data is kept in .local/ (npm start -- --reset clears it).');
+    process.exit(0);
+  });
+  workshop = await startWorkshop({
     say: (line) => say(`  ${line}`),
     onApiLine: values.verbose ? (line) => say(`  [api] ${line}`) : undefined,
   });
@@ -61,24 +75,6 @@ async function main(): Promise<void> {
     npm test                                     # every chapter's tests
 
   Ctrl-C stops everything.`);
-
-  // A terminal's Ctrl-C reaches every process of the group, and tsx passes it on once more: a second
-  // signal within a second is that echo. One after it means "stop now".
-  let stoppingSince = 0;
-  const shutdown = async (signal: string) => {
-    if (stoppingSince) {
-      if (Date.now() - stoppingSince < 1000) return;
-      say('Forced exit.');
-      process.exit(130);
-    }
-    stoppingSince = Date.now();
-    say(`\n${signal}: stopping... (Ctrl-C again to force)`);
-    await workshop.stop();
-    say('Stopped. Local data is kept in .local/ (npm start -- --reset clears it).');
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((error: Error) => {
