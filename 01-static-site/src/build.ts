@@ -2,12 +2,18 @@
  * Build the site: compile the page script and the stylesheet with esbuild (minified, fingerprinted),
  * fingerprint the icon, point the HTML at the fingerprinted files, and write /config.json with the API's
  * base URL. Fingerprinted files never change under the same name, so they can be cached for a year.
+ *
+ * Every other file under site/ goes into the build too: pages (*.html) with their asset references
+ * rewritten, files under assets/ fingerprinted, the rest (robots.txt...) as they are. Only src/ (the
+ * page script's TypeScript, compiled above) and dotfiles stay out. A file S3 could not serve with a known
+ * Content-Type stops the build with an error naming it, before anything is written.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { CONFIG_PATH, parseSiteConfig } from '../site/src/site-config';
+import { contentTypeFor, UnknownFileTypeError } from './content-types';
 
 export const CHAPTER_DIR = path.resolve(__dirname, '..');
 export const SITE_SOURCE_DIR = path.join(CHAPTER_DIR, 'site');
@@ -15,13 +21,16 @@ export const SITE_SOURCE_DIR = path.join(CHAPTER_DIR, 'site');
 export const DEFAULT_OUT_DIR = path.join(CHAPTER_DIR, 'dist');
 /** Left in every build folder so a rebuild only ever empties a folder the build made. Never uploaded. */
 const BUILD_MARKER = '.site-build';
-const PAGES = ['index.html', 'check.html', '404.html'] as const;
+/** Compiled by esbuild (compileAssets), not copied. */
+const COMPILED = new Set(['assets/styles.css']);
 
 export interface BuildOptions {
   /** The API's base URL (…/dev), written to /config.json; null when no API is deployed yet. */
   readonly apiBaseUrl: string | null;
   /** Where to write the site; default 01-static-site/dist. Emptied first if it holds an earlier build. */
   readonly outDir?: string;
+  /** The site's sources; default 01-static-site/site. */
+  readonly sourceDir?: string;
 }
 
 export interface BuiltFile {
@@ -63,11 +72,35 @@ function fingerprintedName(file: string, content: Buffer): string {
   return `${path.basename(file, ext)}.${hash}${ext}`;
 }
 
-async function compileAssets(outDir: string): Promise<Map<string, string>> {
+/** Every file of the site's sources, as paths with "/" (src/ and dotfiles left out). */
+function sourceFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.name.startsWith('.')) return [];
+    const key = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) return key === 'src' ? [] : sourceFiles(path.join(dir, entry.name), key);
+    return [key];
+  });
+}
+
+/** Every file must have a Content-Type S3 can serve it with: say which one does not, before writing. */
+function checkContentTypes(files: readonly string[], sourceDir: string): void {
+  for (const file of files) {
+    try {
+      contentTypeFor(file);
+    } catch (error) {
+      if (!(error instanceof UnknownFileTypeError)) throw error;
+      throw new BuildError(
+        `Cannot build the site: ${path.join(sourceDir, file)} has no known Content-Type, so S3 could not serve it. Add its extension to CONTENT_TYPES in 01-static-site/src/content-types.ts, or move the file out of the site folder.`,
+      );
+    }
+  }
+}
+
+async function compileAssets(sourceDir: string, outDir: string): Promise<Map<string, string>> {
   const result = await build({
     entryPoints: [
-      { in: path.join(SITE_SOURCE_DIR, 'src', 'check.ts'), out: 'check' },
-      { in: path.join(SITE_SOURCE_DIR, 'assets', 'styles.css'), out: 'styles' },
+      { in: path.join(sourceDir, 'src', 'check.ts'), out: 'check' },
+      { in: path.join(sourceDir, 'assets', 'styles.css'), out: 'styles' },
     ],
     absWorkingDir: CHAPTER_DIR,
     outdir: path.join(outDir, 'assets'),
@@ -88,22 +121,44 @@ async function compileAssets(outDir: string): Promise<Map<string, string>> {
     const source = info.entryPoint.endsWith('.ts') ? '/assets/check.js' : '/assets/styles.css';
     renamed.set(source, `/assets/${name}`);
   }
-  const icon = readFileSync(path.join(SITE_SOURCE_DIR, 'assets', 'favicon.svg'));
-  const iconName = fingerprintedName('favicon.svg', icon);
-  writeFileSync(path.join(outDir, 'assets', iconName), icon);
-  renamed.set('/assets/favicon.svg', `/assets/${iconName}`);
   return renamed;
 }
 
-function writePage(page: string, outDir: string, renamed: Map<string, string>): void {
-  let html = readFileSync(path.join(SITE_SOURCE_DIR, page), 'utf8');
+/** Files under assets/ other than the compiled ones (the icon, images...): copied under a fingerprinted name. */
+function fingerprintAssets(
+  files: readonly string[],
+  sourceDir: string,
+  outDir: string,
+  renamed: Map<string, string>,
+): void {
+  for (const file of files) {
+    if (!file.startsWith('assets/') || COMPILED.has(file)) continue;
+    const content = readFileSync(path.join(sourceDir, file));
+    const target = path.posix.join(
+      path.posix.dirname(file),
+      fingerprintedName(path.posix.basename(file), content),
+    );
+    mkdirSync(path.dirname(path.join(outDir, target)), { recursive: true });
+    writeFileSync(path.join(outDir, target), content);
+    renamed.set(`/${file}`, `/${target}`);
+  }
+}
+
+function writePage(page: string, sourceDir: string, outDir: string, renamed: Map<string, string>): void {
+  let html = readFileSync(path.join(sourceDir, page), 'utf8');
   html = html.replace(/(src|href)="(\/assets\/[^"]+)"/g, (_whole, attribute: string, reference: string) => {
-    const target = renamed.get(reference);
+    let target = renamed.get(reference);
+    try {
+      target ??= renamed.get(decodeURI(reference));
+    } catch {
+      // not percent-encoding: the reference is taken as written
+    }
     if (!target) throw new BuildError(`${page} refers to ${reference}, which the build does not produce.`);
-    return `${attribute}="${target}"`;
+    return `${attribute}="${encodeURI(target)}"`;
   });
   // Indentation is for people reading the source; the browser does not need it.
   html = html.replace(/\n[ \t]+/g, '\n');
+  mkdirSync(path.dirname(path.join(outDir, page)), { recursive: true });
   writeFileSync(path.join(outDir, page), html);
 }
 
@@ -118,10 +173,20 @@ function listFiles(dir: string, prefix = ''): BuiltFile[] {
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const outDir = path.resolve(options.outDir ?? DEFAULT_OUT_DIR);
+  const sourceDir = path.resolve(options.sourceDir ?? SITE_SOURCE_DIR);
   const config = parseSiteConfig({ apiBaseUrl: options.apiBaseUrl });
+  const sources = sourceFiles(sourceDir);
+  checkContentTypes(sources, sourceDir);
   prepareOutDir(outDir);
-  const renamed = await compileAssets(outDir);
-  for (const page of PAGES) writePage(page, outDir, renamed);
+  const renamed = await compileAssets(sourceDir, outDir);
+  fingerprintAssets(sources, sourceDir, outDir, renamed);
+  for (const file of sources) {
+    if (file.endsWith('.html')) writePage(file, sourceDir, outDir, renamed);
+    else if (!file.startsWith('assets/')) {
+      mkdirSync(path.dirname(path.join(outDir, file)), { recursive: true });
+      writeFileSync(path.join(outDir, file), readFileSync(path.join(sourceDir, file)));
+    }
+  }
   writeFileSync(path.join(outDir, CONFIG_PATH.slice(1)), `${JSON.stringify(config)}\n`);
   const files = listFiles(outDir).sort((a, b) => a.path.localeCompare(b.path));
   return { outDir, files, totalBytes: files.reduce((sum, file) => sum + file.bytes, 0) };

@@ -1,7 +1,7 @@
 /** The build: fingerprinted assets, HTML pointing at them, config.json, no other host, under budget. */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type BuildResult, buildSite } from '../src/build';
+import { type BuildResult, buildSite, SITE_SOURCE_DIR } from '../src/build';
 import { tempDir } from './support/temp';
 
 const API = 'http://127.0.0.1:3999/dev';
@@ -82,5 +82,36 @@ describe('buildSite', () => {
     await expect(
       buildSite({ apiBaseUrl: 'javascript:alert(1)', outDir: path.join(work.path, 'bad') }),
     ).rejects.toThrow(/apiBaseUrl must be an http\(s\) URL/);
+  });
+
+  it('includes every file of the site folder, whatever its name, and fingerprints those under assets/', async () => {
+    const source = path.join(work.path, 'source-extra');
+    cpSync(SITE_SOURCE_DIR, source, { recursive: true });
+    writeFileSync(path.join(source, 'a b é.html'), '<img src="/assets/logo%20%C3%BC.png" alt="">');
+    writeFileSync(path.join(source, 'assets', 'logo ü.png'), 'png');
+    writeFileSync(path.join(source, 'robots.txt'), 'User-agent: *\n');
+    const extra = await buildSite({
+      apiBaseUrl: API,
+      outDir: path.join(work.path, 'extra'),
+      sourceDir: source,
+    });
+    const keys = extra.files.map((f) => f.path);
+    expect(keys).toEqual(expect.arrayContaining(['a b é.html', 'robots.txt']));
+    const logo = keys.find((key) => /^assets\/logo ü\.[0-9A-F]{8}\.png$/.test(key));
+    expect(logo).toBeDefined();
+    expect(readFileSync(path.join(extra.outDir, 'a b é.html'), 'utf8')).toBe(
+      `<img src="${encodeURI(`/${logo}`)}" alt="">`,
+    );
+  });
+
+  it('stops with an error naming a file S3 could not serve, and writes nothing', async () => {
+    const source = path.join(work.path, 'source-docx');
+    cpSync(SITE_SOURCE_DIR, source, { recursive: true });
+    writeFileSync(path.join(source, 'notes.docx'), 'word');
+    const outDir = path.join(work.path, 'docx');
+    await expect(buildSite({ apiBaseUrl: API, outDir, sourceDir: source })).rejects.toThrow(
+      `Cannot build the site: ${path.join(source, 'notes.docx')} has no known Content-Type`,
+    );
+    expect(existsSync(outDir)).toBe(false);
   });
 });

@@ -34,6 +34,17 @@ describe('viewForResponse', () => {
     });
   });
 
+  it.each([
+    [1893456000, '2030-01-01'],
+    [253402300800, '10000-01-01'],
+    [8.64e12, '275760-09-13'],
+    [9e15, 'around the year 285,200,616'],
+    [-9e15, 'around the year -285,196,677'],
+  ])('shows any expiry the API can answer: expiresAt %s is %s', (expiresAt, expires) => {
+    const body = { authentic: true, scheme: 'token', bill, text: '…', keyId: 'demo', expiresAt };
+    expect(viewForResponse(200, JSON.stringify(body))).toMatchObject({ kind: 'authentic', expires });
+  });
+
   it('says "not an authentic signature", the API detail and what to do next on a 400', () => {
     const body = {
       authentic: false,

@@ -50,9 +50,22 @@ function parseJson(body: string): Json | undefined {
   }
 }
 
-function expiryText(value: unknown): string | undefined {
+const SECONDS_PER_YEAR = 31_556_952;
+
+/**
+ * The expiry date of a token, `expiresAt` seconds since 1970, as YYYY-MM-DD. Any number the API can answer
+ * gets a text: years past 9999 are written out, and beyond what a JavaScript date holds (the year
+ * 275,760) the year is worked out by hand.
+ */
+export function expiryText(value: unknown): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  return new Date(value * 1000).toISOString().slice(0, 10);
+  const date = new Date(value * 1000);
+  if (Number.isNaN(date.getTime())) {
+    const year = Math.floor(1970 + value / SECONDS_PER_YEAR);
+    return `around the year ${year.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
+  }
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
 
 /** The view for an HTTP answer of the API: its status and raw body text. */

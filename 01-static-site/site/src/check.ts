@@ -93,11 +93,11 @@ function main(): void {
     region.replaceChildren();
     let view: ResultView;
     let checkUrl = '';
+    let answer: { status: number; text: string } | undefined;
+    let apiBaseUrl: string | null | undefined;
     try {
-      const { apiBaseUrl } = await config;
-      if (apiBaseUrl === null) {
-        view = viewForMissingApi();
-      } else {
+      ({ apiBaseUrl } = await config);
+      if (apiBaseUrl !== null) {
         checkUrl = checkUrlOf(apiBaseUrl);
         // text/plain keeps this a "simple" CORS request: no preflight round trip before the check.
         const response = await fetch(checkUrl, {
@@ -105,13 +105,15 @@ function main(): void {
           headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
           body: signature,
         });
-        view = viewForResponse(response.status, await response.text());
+        answer = { status: response.status, text: await response.text() };
       }
     } catch {
-      view = checkUrl
-        ? viewForNetworkError(checkUrl, window.location.origin)
-        : { kind: 'error', title: 'The page could not load its settings', detail: 'Reload the page.' };
+      // Only a failure to reach the API or read its answer lands here, never one of rendering it.
     }
+    if (answer) view = viewForResponse(answer.status, answer.text);
+    else if (checkUrl) view = viewForNetworkError(checkUrl, window.location.origin);
+    else if (apiBaseUrl === null) view = viewForMissingApi();
+    else view = { kind: 'error', title: 'The page could not load its settings', detail: 'Reload the page.' };
     render(region, view);
     button.removeAttribute('aria-busy');
     button.textContent = 'Check';
