@@ -43,6 +43,16 @@ export const MAX_OTHER_BODY_BYTES = 256 * 1024;
  * does on big groups: one search never holds the endpoint (and, under npm start, S3 and the site) for long.
  */
 const SEARCH_BUDGET_MS = 50;
+/** The operations that change the store. */
+const CHANGES = new Set([
+  'CreateLogGroup',
+  'CreateLogStream',
+  'DeleteLogGroup',
+  'DeleteLogStream',
+  'PutRetentionPolicy',
+  'DeleteRetentionPolicy',
+  'PutLogEvents',
+]);
 const THREE_HOURS_MS = 3 * 3600_000;
 /** AWS sends at most this many events per Live Tail update, and samples above it. */
 const LIVE_UPDATE_MAX_EVENTS = 500;
@@ -561,6 +571,8 @@ export function logsRequestListener(options: LogsServerOptions) {
         return;
       }
       const output = handle(options.store, operation, input, region);
+      // A change is answered only once it is on the disk (group commit: one flush for all in this turn).
+      if (CHANGES.has(operation)) await options.store.durable();
       options.onRequest?.(operation, 200);
       sendJson(res, 200, output, requestId);
     } catch (error) {

@@ -119,30 +119,29 @@ export function lowerBound(events: readonly StoredEvent[], timestamp: number, se
 
 /**
  * Insert a sorted batch whose events were ingested after every stored one. A binary search finds where it
- * starts; from there the stored tail and the batch are merged in one pass. Appending in time order (the
- * usual case) costs only the batch; a late batch costs one move of the events after it, however many
- * events it holds (not one move per event).
+ * starts (O(log n)); from the end backwards, the stored events after that place and the batch are merged
+ * in place, in one pass. Appending in time order (the usual case) costs only the batch; a late batch costs
+ * one move of the events after its place, however many events it holds (not one move per event).
  */
 function insertBatch(events: StoredEvent[], batch: readonly StoredEvent[]): void {
   const first = batch[0];
   if (!first) return;
   const from = lowerBound(events, first.timestamp, Number.POSITIVE_INFINITY);
-  const tail = from < events.length ? events.splice(from) : [];
-  let i = 0;
-  let j = 0;
-  while (i < tail.length && j < batch.length) {
-    const a = tail[i] as StoredEvent;
-    const b = batch[j] as StoredEvent;
-    if (compareEvents(a, b) <= 0) {
-      events.push(a);
-      i++;
+  let i = events.length - 1; // last stored event not yet placed
+  let j = batch.length - 1; // last batch event not yet placed
+  let k = events.length + batch.length - 1; // where the next one goes
+  events.length = k + 1;
+  while (j >= 0) {
+    const stored = i >= from ? (events[i] as StoredEvent) : undefined;
+    const incoming = batch[j] as StoredEvent;
+    if (stored && compareEvents(stored, incoming) > 0) {
+      events[k--] = stored;
+      i--;
     } else {
-      events.push(b);
-      j++;
+      events[k--] = incoming;
+      j--;
     }
   }
-  for (; i < tail.length; i++) events.push(tail[i] as StoredEvent);
-  for (; j < batch.length; j++) events.push(batch[j] as StoredEvent);
 }
 
 /** Remove a stream's events in place, in one pass (no copy of the array into call arguments). */
@@ -202,6 +201,22 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
   close(): void {
     this.journal?.close();
     this.journal = undefined;
+  }
+
+  /**
+   * Resolves once every change made so far is flushed to the disk; answer a change only after it. Rejects
+   * (AWS-shaped, 503) when the flush failed: the change may not survive a crash of the machine.
+   */
+  async durable(): Promise<void> {
+    try {
+      await this.journal?.durable();
+    } catch (error) {
+      throw new AwsError(
+        'ServiceUnavailableException',
+        `The local endpoint could not make this request durable: ${(error as Error).message}.`,
+        503,
+      );
+    }
   }
 
   private replay(lines: readonly JournalLine[]): void {
