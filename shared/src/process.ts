@@ -200,13 +200,15 @@ export async function startService(options: StartOptions): Promise<Service> {
 
 // ---------------------------------------------------------------- stopping a long-running command
 
-/** The parent of `pid`, from /proc (Linux); undefined elsewhere or once `pid` is gone. */
-function parentOf(pid: number): number | undefined {
+/** The parent of `pid` and when it started, from /proc (Linux); undefined elsewhere or once it is gone. */
+function statOf(pid: number): { parent: number; started: string } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // "pid (command) state ppid ...": the command may hold spaces and parentheses, so read after the last ")".
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    return Number.isInteger(ppid) ? ppid : undefined;
+    // "pid (command) state ppid ... starttime ...": the command may hold spaces and parentheses, so the
+    // fields are counted after the last ")". starttime is field 22, the 20th after the command.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const parent = Number(fields[1]);
+    return Number.isInteger(parent) ? { parent, started: fields[19] ?? '' } : undefined;
   } catch {
     return undefined;
   }
@@ -221,26 +223,27 @@ function commandOf(pid: number): string {
 }
 
 /**
- * The processes this one depends on, each with its parent as seen now: the direct parent, and under npm
- * every process up to npm itself. `npm start` runs `sh -c "tsx ..."`, tsx runs node: a SIGTERM to npm
- * ends npm (and sh) but reaches neither tsx nor this process, so this process watches them go instead.
+ * The processes this one depends on: the direct parent, and under npm every process up to npm itself.
+ * `npm start` runs `sh -c "tsx ..."`, tsx runs node: a SIGTERM to npm ends npm but reaches neither tsx nor
+ * this process, so this process watches them go instead. Each is known by its pid and start time, so a
+ * reused pid is not taken for it.
  */
-export function watchedAncestors(env: NodeJS.ProcessEnv = process.env): { pid: number; parent: number }[] {
-  const chain: { pid: number; parent: number }[] = [];
+export function watchedAncestors(env: NodeJS.ProcessEnv = process.env): { pid: number; started: string }[] {
+  const chain: { pid: number; started: string }[] = [];
   let pid = process.ppid;
   for (let depth = 0; depth < 8 && pid > 1; depth++) {
-    const parent = parentOf(pid);
-    if (parent === undefined) break;
-    chain.push({ pid, parent });
+    const stat = statOf(pid);
+    if (!stat) break;
+    chain.push({ pid, started: stat.started });
     if (!env.npm_lifecycle_event || /(^|[/ ])npm(-cli\.js)?( |$)/.test(commandOf(pid))) break;
-    pid = parent;
+    pid = stat.parent;
   }
-  return chain.length > 0 ? chain : [{ pid: process.ppid, parent: -1 }];
+  return chain.length > 0 ? chain : [{ pid: process.ppid, started: '' }];
 }
 
-function isGone({ pid, parent }: { pid: number; parent: number }): boolean {
-  if (parent === -1) return process.ppid !== pid; // no /proc: only the direct parent can be watched
-  return parentOf(pid) !== parent; // gone, or reparented because its own parent went
+function isGone({ pid, started }: { pid: number; started: string }): boolean {
+  if (started === '') return process.ppid !== pid; // no /proc: only the direct parent can be watched
+  return statOf(pid)?.started !== started;
 }
 
 export interface StopRequestOptions {

@@ -63,3 +63,35 @@ it.each([
   },
   60_000,
 );
+
+it('keeps running when only the shell that started npm goes away (npm is still there)', async () => {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'signals-'));
+  dirs.push(dir);
+  // The shell starts npm in the background and exits at once: npm is adopted, and runs on.
+  const shell = spawn(
+    'bash',
+    ['-c', `npm run logs:local -- --port ${port} --data-dir ${dir} > /dev/null 2>&1 & echo $!`],
+    {
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, LOGS_FSYNC: '0' },
+    },
+  );
+  const pgid = shell.pid as number;
+  let npmPid = 0;
+  shell.stdout?.on('data', (chunk: Buffer) => {
+    npmPid = Number(String(chunk).trim());
+  });
+  try {
+    await waitForPort(port, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await isListening(port)).toBe(true);
+    process.kill(npmPid, 'SIGTERM');
+    expect(await until(async () => !(await isListening(port)), 10_000)).toBe(true);
+    expect(await until(() => !groupAlive(pgid), 10_000)).toBe(true);
+  } finally {
+    if (groupAlive(pgid)) process.kill(-pgid, 'SIGKILL');
+  }
+}, 60_000);
