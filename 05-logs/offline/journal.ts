@@ -8,6 +8,13 @@
  * commit): the flush runs once per turn of the event loop, for every append made in it. What it costs:
  * `npm run bench` (05-logs/bench/local-endpoint.bench.ts) puts it beside the same load in memory.
  *
+ * Why not SQLite: better-sqlite3 12.11 was measured against this journal on the project's machine
+ * (2,000 batches of 100 events, one writer): WAL with synchronous=FULL took 3.45 ms a batch, this journal
+ * with fdatasync 3.44 ms (the flush is the cost of both); without the flush, 0.62 ms (synchronous=NORMAL)
+ * against 0.17 ms. SQLite would bring a native module that npm 11 does not build by default (it runs no
+ * install scripts), for no gain here: the endpoint keeps every event in memory, sorted, and the journal
+ * only has to replay in order.
+ *
  * What it guarantees on failure:
  *   - a write that fails (disk full, file size limit, I/O error) is cut back off the file, so nothing half
  *     written stays behind, and the caller answers 5xx: nothing is half acknowledged;
