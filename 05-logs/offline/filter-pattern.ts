@@ -23,8 +23,16 @@ export class FilterPatternError extends Error {
 
 export type Matcher = (message: string) => boolean;
 
+/** AWS's limit on filterPattern (and logEventFilterPattern): it also bounds how deep a JSON filter nests. */
+export const MAX_PATTERN_LENGTH = 1024;
+
 /** Compile a pattern once; the result tells whether a message matches. Throws FilterPatternError. */
 export function compileFilterPattern(pattern: string | undefined): Matcher {
+  if ((pattern ?? '').length > MAX_PATTERN_LENGTH) {
+    throw new FilterPatternError(
+      `1 validation error detected: Value at 'filterPattern' failed to satisfy constraint: Member must have length less than or equal to ${MAX_PATTERN_LENGTH}`,
+    );
+  }
   const text = (pattern ?? '').trim();
   if (text === '' || text === '""') return () => true;
   if (text.startsWith('{')) return compileJsonPattern(text);

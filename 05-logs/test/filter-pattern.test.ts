@@ -118,6 +118,7 @@ describe('filter patterns: mistakes', () => {
     ['%not authentic%', /" " is not allowed/],
     ['%é%', /"é" is not allowed/],
     ['%a% %b% %c%', /at most 2 regular expressions/],
+    [`{ ${'('.repeat(600)}$.a = 1${')'.repeat(600)} }`, /length less than or equal to 1024/],
     ['[ip, user]', /Space-delimited filter patterns/],
   ])('rejects %s with a message that says what is wrong', (pattern, message) => {
     expect(() => compileFilterPattern(pattern)).toThrow(FilterPatternError);
