@@ -1,5 +1,5 @@
 import { type Chapter, Problem, runChapter } from '../src/verify-steps';
-import { offlineChapters } from '../workshop/verify-offline';
+import { offlineChapters } from '../workshop/chapters';
 
 function collect() {
   const lines: string[] = [];

@@ -6,8 +6,7 @@
 import { parseCommandLine } from '../src/cli';
 import { loadDotEnv } from '../src/env';
 import { runChapter } from '../src/verify-steps';
-import { awsChapters } from './verify-aws';
-import { offlineChapters } from './verify-offline';
+import { awsChapters, offlineChapters } from './chapters';
 
 const USAGE = `Usage: npm run verify -- <chapter...|all> [--aws]
   e.g. npm run verify -- 3        chapter 03, offline
