@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import settings from '../../shared/settings.json';
 import { checkFunctionName, parameterNames } from '../../shared/src/config';
+import { updateRefusals } from '../../shared/test/support/stack-update';
 import { type Packaged, packageIsolated } from '../scripts/package-isolated';
 import { loadEvent, TEST_SECRETS } from './support/events';
 import { readZip } from './support/zip';
@@ -26,10 +27,9 @@ let plain: Packaged;
 let withKey: Packaged;
 
 beforeAll(async () => {
-  [plain, withKey] = await Promise.all([
-    packageIsolated([], env),
-    packageIsolated(['--param', 'requireApiKey=true'], env),
-  ]);
+  // One after the other, as two consecutive deploys: the second one is the update of the first.
+  plain = await packageIsolated([], env);
+  withKey = await packageIsolated(['--param', 'requireApiKey=true'], env);
 }, 90_000);
 
 afterAll(() => {
@@ -184,5 +184,45 @@ describe('the API', () => {
     const value = JSON.stringify(plain.template.Outputs?.CheckUrl?.Value);
     expect(value).toContain('.execute-api.');
     expect(value).toContain(`/${settings.stage}/check`);
+  });
+});
+
+describe('a second deploy (the update CloudFormation makes of the first)', () => {
+  const deploymentIds = (packaged: Packaged) =>
+    Object.entries(packaged.template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::ApiGateway::Deployment')
+      .map(([id]) => id);
+
+  it('makes a new API deployment, as osls does on every deploy', () => {
+    expect(deploymentIds(plain)).toHaveLength(1);
+    expect(deploymentIds(withKey)).toHaveLength(1);
+    expect(deploymentIds(withKey)).not.toEqual(deploymentIds(plain));
+  });
+
+  it('holds nothing CloudFormation refuses on an update, either way round', () => {
+    expect(updateRefusals(plain.template, withKey.template)).toEqual([]);
+    expect(updateRefusals(withKey.template, plain.template)).toEqual([]);
+  });
+
+  it('would be refused with the stage settings in the deployment, as the first version of the plugin put them', () => {
+    const second = structuredClone(withKey.template);
+    const [id] = deploymentIds(withKey) as [string];
+    (second.Resources[id]?.Properties as Record<string, unknown>).StageDescription = {
+      MethodSettings: [
+        { HttpMethod: '*', ResourcePath: '/*', ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+      ],
+    };
+    expect(updateRefusals(plain.template, second)).toEqual([
+      `${id}: StageDescription cannot be specified when stage referenced by StageName (${settings.stage}) already exists`,
+    ]);
+  });
+
+  it("would be refused changing a create-only property of a resource named by the template (the role's Path)", () => {
+    const second = structuredClone(withKey.template);
+    const role = Object.values(second.Resources).find((r) => r.Type === 'AWS::IAM::Role');
+    (role?.Properties as Record<string, unknown>).Path = '/workshop/';
+    expect(updateRefusals(plain.template, second)).toEqual([
+      expect.stringMatching(/^IamRoleLambdaExecution: Path is create-only and changes/),
+    ]);
   });
 });
