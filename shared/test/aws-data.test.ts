@@ -507,7 +507,7 @@ describe('the deployer policy is well-formed by AWS data', () => {
             formats.push(
               format
                 .trim()
-                .replace('${Partition}', 'aws')
+                .replace(/\$\{Partition\}/, 'aws')
                 .replace(/\$\{[^}]+\}/g, '*'),
             );
           }
