@@ -156,12 +156,11 @@ describe('the API', () => {
     expect(methods.sort()).toEqual(['ANY', 'POST']);
   });
 
-  it('throttles the stage', () => {
+  it('throttles the stage after the deploy, never through the deployment (a redeploy would be refused)', () => {
     const deployment = one(plain.template, 'AWS::ApiGateway::Deployment').Properties;
     expect(deployment.StageName).toBe(settings.stage);
-    expect(deployment.StageDescription.MethodSettings).toEqual([
-      { HttpMethod: '*', ResourcePath: '/*', ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
-    ]);
+    expect(deployment.StageDescription).toBeUndefined();
+    expect(plain.template.Outputs?.StageThrottling?.Value).toBe('burstLimit=20 rateLimit=10');
   });
 
   it('has an API key and a usage plan, and requires the key on POST only when switched on', () => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
-import settings from '../settings.json';
+import { ESBUILD_TARGET } from '../src/config';
 import { encode } from '../src/index';
 import { fmt, goalsMissed, report } from './measure';
 
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     entryPoints: [path.join(__dirname, 'codec-worker.ts')],
     bundle: true,
     platform: 'node',
-    target: settings.esbuildTarget,
+    target: ESBUILD_TARGET,
     minify: true,
     outfile: worker,
     logLevel: 'error',

@@ -8,6 +8,13 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export const SERVICE = settings.service;
 export const RUNTIME = settings.runtime;
+/** The Node.js major the Lambda runs (24 for nodejs24.x): esbuild's target and the CI's second Node. */
+export const RUNTIME_NODE_MAJOR = Number(/^nodejs(\d+)\.x$/.exec(RUNTIME)?.[1]);
+if (!Number.isInteger(RUNTIME_NODE_MAJOR)) {
+  throw new Error(`shared/settings.json: runtime "${RUNTIME}" is not a Node.js runtime (nodejsNN.x).`);
+}
+/** esbuild's name for that runtime, as serverless-esbuild derives it from provider.runtime. */
+export const ESBUILD_TARGET = `node${RUNTIME_NODE_MAJOR}`;
 
 export function region(env: Env = process.env): string {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || settings.region;

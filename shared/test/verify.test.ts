@@ -1,5 +1,5 @@
-import { offlineChapters } from '../verify/offline';
-import { type Chapter, Problem, runChapter } from '../verify/steps';
+import { type Chapter, Problem, runChapter } from '../src/verify-steps';
+import { offlineChapters } from '../workshop/chapters';
 
 function collect() {
   const lines: string[] = [];

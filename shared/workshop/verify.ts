@@ -5,9 +5,8 @@
 
 import { parseCommandLine } from '../src/cli';
 import { loadDotEnv } from '../src/env';
-import { awsChapters } from '../verify/aws';
-import { offlineChapters } from '../verify/offline';
-import { runChapter } from '../verify/steps';
+import { runChapter } from '../src/verify-steps';
+import { awsChapters, offlineChapters } from './chapters';
 
 const USAGE = `Usage: npm run verify -- <chapter...|all> [--aws]
   e.g. npm run verify -- 3        chapter 03, offline

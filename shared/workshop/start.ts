@@ -3,10 +3,11 @@
  * Starts the local logs, S3, API and site, prints where they are and a genuine signature to paste,
  * and stops everything on Ctrl-C.
  */
-import { resetLocalData, startWorkshop } from '../offline/workshop';
+
 import { parseCommandLine } from '../src/cli';
 import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
+import { resetLocalData, startWorkshop } from './offline';
 
 const USAGE = `Usage: npm start [-- --reset] [--verbose]
   --reset    clear the local bucket and logs (.local/s3, .local/logs) first

@@ -3,6 +3,10 @@
  * or fails with what went wrong and what to do. The first failure stops the chapter, since the steps
  * after it build on it. Everything a step starts is stopped at the end, whatever happened.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type CloudFormationTemplate, packageIsolated } from './serverless-package';
 
 /** A failed check: what was seen, and what the learner should do about it. */
 export class Problem extends Error {
@@ -86,4 +90,35 @@ export async function runChapter(chapter: Chapter, out: Output): Promise<Chapter
 
 export function check(condition: unknown, message: string, todo: string): asserts condition {
   if (!condition) throw new Problem(message, todo);
+}
+
+// What the chapters' verify steps share (each chapter's steps live in its own verify/ folder).
+
+/** The bill every verify step signs, and the line the article logs for a forged signature. */
+export const BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' } as const;
+export const NOT_AUTHENTIC = 'This is not an authentic signature';
+
+/** A temporary folder removed when the chapter is done. */
+export function temporaryDir(context: StepContext, name: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `verify-${name}-`));
+  context.defer(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The CloudFormation template `serverless package` writes for a chapter, or a Problem saying where it broke. */
+export async function packaged(chapter: string, sources: string[] = []): Promise<CloudFormationTemplate> {
+  try {
+    const result = await packageIsolated(chapter, { sources });
+    result.remove();
+    return result.template;
+  } catch (error) {
+    throw new Problem(
+      `serverless package failed for ${chapter}:\n${(error as Error).message.split('\n').slice(-6).join('\n')}`,
+      `fix ${chapter}/serverless.yml (the message above says where), then: cd ${chapter} && npx serverless package`,
+    );
+  }
+}
+
+export function resourcesOf(template: CloudFormationTemplate, type: string) {
+  return Object.values(template.Resources).filter((r) => r.Type === type);
 }
