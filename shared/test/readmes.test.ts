@@ -117,7 +117,7 @@ function compare(
   printed: Printed,
 ): { ok: boolean; message: () => string } {
   const mode = (marker.options.match ?? 'whole') as MatchMode;
-  if (!['whole', 'start', 'end', 'part'].includes(mode))
+  if (!['whole', 'start', 'end', 'part', 'unordered'].includes(mode))
     throw new Error(`${file}:${marker.line}: match=${mode}?`);
   const expected = normalize(fence.text);
   const check = () => linesMatch(expected, normalize(printed.text()), mode);

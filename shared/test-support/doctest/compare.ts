@@ -48,11 +48,17 @@ export function normalize(text: string): string[] {
   return lines;
 }
 
-export type MatchMode = 'whole' | 'start' | 'end' | 'part';
+/**
+ * whole: the README block is all that was printed; start / end: how the output starts / ends; part: a run
+ * of lines somewhere in it; unordered: every README line was printed, in any order and among others (for
+ * processes that write to one terminal at once, whose lines interleave differently from run to run).
+ */
+export type MatchMode = 'whole' | 'start' | 'end' | 'part' | 'unordered';
 const ELLIPSIS = '...';
 
 /** Whether the printed lines match the README's, `...` lines being any number of lines. */
 export function linesMatch(expected: readonly string[], actual: readonly string[], mode: MatchMode): boolean {
+  if (mode === 'unordered') return unorderedDiff(expected, actual).length === 0;
   const pattern = [...expected];
   if (mode === 'end' || mode === 'part') pattern.unshift(ELLIPSIS);
   if (mode === 'start' || mode === 'part') pattern.push(ELLIPSIS);
@@ -82,6 +88,7 @@ export function lineDiff(
   actual: readonly string[],
   mode: MatchMode = 'whole',
 ): string[] {
+  if (mode === 'unordered') return unorderedDiff(expected, actual);
   const pattern = [...expected];
   if (mode === 'end' || mode === 'part') pattern.unshift(ELLIPSIS);
   if (mode === 'start' || mode === 'part') pattern.push(ELLIPSIS);
@@ -130,4 +137,17 @@ export function lineDiff(
   }
   flush();
   return out;
+}
+
+/** For match=unordered: the README lines that were not printed. */
+function unorderedDiff(expected: readonly string[], actual: readonly string[]): string[] {
+  const left = [...actual];
+  const missing: string[] = [];
+  for (const line of expected) {
+    if (line.trim() === ELLIPSIS) continue;
+    const at = left.indexOf(line);
+    if (at < 0) missing.push(`- ${line}`);
+    else left.splice(at, 1);
+  }
+  return missing;
 }

@@ -8,8 +8,9 @@
  *                                       ("in another terminal"): started in the background, ready once a
  *                                       printed line matches REGEX
  *   <!-- doctest: stop NAME -->         where the README says to stop it (Ctrl-C): SIGINT to it
- *   <!-- doctest: output [of=NAME] [match=whole|start|end|part] -->  the next block is "what you should
- *                                       see": compared with what the previous (or NAME's) command printed
+ *   <!-- doctest: output [of=NAME] [match=whole|start|end|part|unordered] -->  the next block is "what
+ *                                       you should see": compared with what the previous (or NAME's)
+ *                                       command printed (see MatchMode in compare.ts)
  *   <!-- doctest: session [exit=N] -->  the next block is `$ command` lines each followed by its output
  *   <!-- doctest: aws [not-run="why"] --> the next ```sh block needs AWS: each command is run without
  *                                       credentials and must say "No AWS credentials were found."
