@@ -156,6 +156,9 @@ async function preflight(
   }
 }
 
+/** Headers about one connection, which a proxy does not pass on (Node's server writes its own). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date']);
+
 /**
  * Passes every request to serverless-offline on `serverPort`, without its Origin header; OPTIONS goes to
  * the function itself.
@@ -174,7 +177,14 @@ function corsProxy(serverPort: number, lambdaPort: number, env: NodeJS.ProcessEn
     const upstream = request(
       { host: LOOPBACK, port: serverPort, method: req.method, path: req.url, headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // The function's headers as they came (their case too); the hop-by-hop ones are this server's own.
+        const headers: string[] = [];
+        for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
+          const name = answer.rawHeaders[i] as string;
+          if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+          headers.push(name, answer.rawHeaders[i + 1] as string);
+        }
+        res.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(res);
       },
     );
