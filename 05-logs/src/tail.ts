@@ -321,10 +321,7 @@ class Tail implements Tailing {
         onRetry: (error, wait) => {
           this.stats.retries++;
           const throttled = isThrottling(error);
-          if (throttled) {
-            this.stats.throttled++;
-            this.pace.throttled();
-          }
+          if (throttled) this.stats.throttled++;
           const name = throttled ? 'throttled' : (error as Error).name || 'error';
           this.status(`${name} on ${what}, retrying in ${(wait / 1000).toFixed(1)} s`);
         },
