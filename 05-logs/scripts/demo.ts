@@ -226,9 +226,7 @@ async function send(stage: Stage, what: string, body: string): Promise<number> {
   });
   const text = await response.text();
   const ms = Math.round(performance.now() - started);
-  say(
-    `   $ curl -X POST ${stage.current.api.checkUrl} --data-binary '${body}'   (${what})`,
-  );
+  say(`   $ curl -X POST ${stage.current.api.checkUrl} --data-binary '${body}'   (${what})`);
   process.stdout.write(`   HTTP ${response.status} in ${ms} ms: ${text}\n`);
   return response.status;
 }

@@ -236,8 +236,13 @@ export async function startFaultyEndpoint(
       if (fates) {
         const kinds = (['cut', 'timeout', 'silent'] as const).filter((k) => (fates[k] ?? 0) > 0);
         const total = kinds.reduce((sum, k) => sum + (fates[k] ?? 0), 0);
-        let draw = random() * total;
-        const fate = kinds.find((k) => (draw -= fates[k] ?? 0) < 0) ?? kinds[0];
+        const draw = random() * total;
+        let sum = 0;
+        const fate =
+          kinds.find((k) => {
+            sum += fates[k] ?? 0;
+            return draw < sum;
+          }) ?? kinds[0];
         if (fate) timer = setTimeout(() => meet(fate), between(fates.after));
       } else if (faults.dropLiveAfterMs !== undefined) {
         timer = setTimeout(() => meet('cut'), faults.dropLiveAfterMs);
