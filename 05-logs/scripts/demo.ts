@@ -8,6 +8,7 @@
  * --scenario NAME tells a debugging story instead (scenarios.ts): a mistake deployed, its symptom, the
  * filter pattern that finds the cause, the fix, back to normal.
  */
+import { createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
 import { parseCommandLine } from '../../shared/src/cli';
@@ -20,7 +21,7 @@ import { type LocalLogs, startLocalLogs } from '../offline/server';
 import { localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
 import { formatTime } from '../src/render';
 import { tailLogs } from '../src/tail';
-import { SCENARIO_NAMES, SCENARIOS, type Scenario } from './scenarios';
+import { SCENARIO_NAMES, SCENARIOS, type Scenario, type Surroundings } from './scenarios';
 import { onStopRequest } from './stop-signals';
 
 const USAGE = `Usage: npm run demo:logs [-- --once | --scenario NAME]
@@ -248,7 +249,36 @@ async function find(stage: Stage, since: number, filterPattern: string): Promise
   });
 }
 
+/** A server that accepts connections and never answers: a dependency the function cannot get through to. */
+async function unreachable(): Promise<{ url: string; stop(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port: at } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${at}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 async function runScenario(scenario: Scenario, stage: Stage): Promise<number> {
+  const parameterStore = await unreachable();
+  try {
+    return await tellScenario(scenario, stage, { unreachableParameterStore: parameterStore.url });
+  } finally {
+    await parameterStore.stop();
+  }
+}
+
+async function tellScenario(scenario: Scenario, stage: Stage, around: Surroundings): Promise<number> {
   const good = { ...process.env };
   const genuine = encode(legacyKey(), formatBillReference(BILL));
   const since = Date.now();
@@ -256,8 +286,9 @@ async function runScenario(scenario: Scenario, stage: Stage): Promise<number> {
   say('a. All is well: a genuine bill is checked.');
   if ((await send(stage, `bill ${BILL.billNumber}`, genuine)) !== 200)
     throw new Error('the API was not well to begin with.');
+  if (scenario.warmFirst) await send(stage, `bill ${BILL.billNumber} again: a warm environment`, genuine);
   say(`b. The mistake: ${scenario.mistake}`);
-  await deploy(stage, scenario.broken(good));
+  await deploy(stage, scenario.broken(good, around));
   say(`c. The symptom: ${scenario.symptom}`);
   const symptom = await send(stage, `the same bill ${BILL.billNumber}`, genuine);
   say('d. The logs say why:');

@@ -15,10 +15,16 @@ export interface Step {
   readonly format?: Format;
 }
 
+/** What the demo runs beside the function for a scenario. */
+export interface Surroundings {
+  /** A Parameter Store the function cannot get an answer from (the connection opens, nothing comes back). */
+  readonly unreachableParameterStore: string;
+}
+
 export interface Scenario {
   readonly title: string;
   /** The broken configuration, from the good one. */
-  readonly broken: (good: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
+  readonly broken: (good: NodeJS.ProcessEnv, around: Surroundings) => NodeJS.ProcessEnv;
   readonly mistake: string;
   /** What the class sees, once the mistake is deployed. */
   readonly symptom: string;
@@ -26,6 +32,8 @@ export interface Scenario {
   readonly fix: string;
   /** Whether the fix is another deploy with the good configuration (else the next request is the fix). */
   readonly redeployToFix: boolean;
+  /** Send the first request twice, so that the class sees a warm one before the mistake. */
+  readonly warmFirst?: boolean;
 }
 
 export const SCENARIOS: Record<string, Scenario> = {
@@ -61,6 +69,35 @@ export const SCENARIOS: Record<string, Scenario> = {
     fix: 'Create the secret (on AWS: the SSM SecureString the ERROR line names), and deploy again.',
     redeployToFix: true,
   },
+  timeout: {
+    title:
+      'A timeout shorter than a slow dependency: the function waits for Parameter Store until its 5 s run out',
+    broken: (good, around) => ({
+      ...good,
+      // The keys come from Parameter Store now, and the function's network cannot reach it.
+      SIGNATURE_KEY: undefined,
+      SIGNING_KEYS: undefined,
+      AWS_ENDPOINT_URL_SSM: around.unreachableParameterStore,
+      AWS_ACCESS_KEY_ID: 'offline',
+      AWS_SECRET_ACCESS_KEY: 'offline',
+    }),
+    mistake:
+      'A deploy puts the function in a VPC with no route to Parameter Store (no NAT, no VPC endpoint): its GetParameters waits, and waits.',
+    symptom:
+      'The request hangs for 5 s, then fails: API Gateway answers 504 (502 on AWS, once the function gives up).',
+    find: [
+      {
+        say: 'Lambda ends a function that runs out of time, and says so:',
+        filterPattern: '"Task timed out"',
+      },
+      {
+        say: 'Its REPORT says timeout, and the duration is the whole timeout (serverless.yml: timeout: 5):',
+        filterPattern: '"Status: timeout"',
+      },
+    ],
+    fix: "Give the function a route to Parameter Store (a VPC endpoint for SSM, or no VPC), and deploy again; an SDK timeout shorter than the function's makes it a clear 503 next time.",
+    redeployToFix: true,
+  },
   'cold-start': {
     title: 'A cold start after a redeploy: the first request is slower',
     broken: (good) => ({ ...good }),
@@ -74,6 +111,7 @@ export const SCENARIOS: Record<string, Scenario> = {
     ],
     fix: 'Nothing to fix: the next requests reuse the warm environment (on AWS, provisioned concurrency keeps some warm).',
     redeployToFix: false,
+    warmFirst: true,
   },
 };
 
