@@ -11,7 +11,7 @@
 import type { Pace } from './pace';
 import { readWindow, WindowReader } from './read-window';
 import { sleep } from './retry';
-import type { Tailing } from './tail';
+import type { Tailing } from './tailing';
 
 const FRESH_MARGIN_MS = 1000;
 const SWEEP_PAGES_PER_POLL = 3;
