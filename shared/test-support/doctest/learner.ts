@@ -228,7 +228,7 @@ function repositoryFiles(): string[] {
       stdio: ['ignore', 'pipe', 'ignore'],
     })
       .split('\0')
-      .filter((file) => file && existsSync(path.join(REPO_ROOT, file)));
+      .filter((file) => file && file !== 'node_modules' && existsSync(path.join(REPO_ROOT, file)));
   } catch {
     const ignored = new Set([
       '.git',
