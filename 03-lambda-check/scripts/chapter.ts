@@ -9,7 +9,7 @@ import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { isListening, localBin } from '../../shared/src/process';
+import { isListening, localBin, portChoice } from '../../shared/src/process';
 import { type OfflineApi, startOfflineApi } from '../offline/api';
 import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
 
@@ -54,7 +54,7 @@ function curlExamples(checkUrl: string, apiKeyHeader = ''): string[] {
 
 function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupError {
   return new SetupError(
-    `Port ${port} is already in use (${variable}). Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose another: ${variable}=<port> npm run chapter:3 -- --offline`,
+    `Port ${port} is already in use (${variable}). Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose others: ${portChoice(variable)} npm run chapter:3 -- --offline`,
   );
 }
 
