@@ -104,7 +104,7 @@ const postSignatureExercise: Exercise = {
       'postSignature',
     ]);
     await withApi(async (checkUrl, seen) => {
-      const answer = await attempt(`postSignature("${checkUrl}", <a genuine signature>)`, () =>
+      const answer = await attempt('postSignature(checkUrl, <a genuine signature>)', () =>
         postSignature(checkUrl, GENUINE),
       );
       expectThat(seen.length > 0, `postSignature returned without sending anything to ${checkUrl}.`);

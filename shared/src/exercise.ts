@@ -22,6 +22,8 @@ export interface Exercise {
    * when it meets every expectation; throws a Mismatch with the first one it does not meet.
    */
   check(file: string): Promise<void>;
+  /** What `--solution` prints when not the whole of `solution` (e.g. one block of a serverless.yml). */
+  solutionText?(): string;
   /**
    * Set when the workshop can run the learner's file in place of the reference once it passes
    * (`npm start -- --use-exercises`): the module it stands in for, from the repository root.

@@ -138,9 +138,9 @@ function solution(exercises: Exercise[]): number {
     say(`== ${exercise.id} ${exercise.title}`);
     say(`The reference solution is the chapter's own code, ${exercise.solution}:`);
     say('');
-    say(readFileSync(fromRoot(exercise.solution), 'utf8').trimEnd());
+    say((exercise.solutionText?.() ?? readFileSync(fromRoot(exercise.solution), 'utf8')).trimEnd());
     say('');
-    say(`Compare with yours: diff ${exercise.solution} ${exercise.file}`);
+    if (!exercise.solutionText) say(`Compare with yours: diff ${exercise.solution} ${exercise.file}`);
     say('');
   }
   return 0;
