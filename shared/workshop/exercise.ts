@@ -96,6 +96,9 @@ async function check(exercises: Exercise[]): Promise<number> {
   say('');
   if (failed === 0) {
     say(exercises.length === 1 ? 'Done.' : `All ${exercises.length} done.`);
+    if (exercises.some((exercise) => exercise.replaces)) {
+      say("npm start -- --use-exercises runs the workshop with your files in place of the chapters' code.");
+    }
     return 0;
   }
   say(`${failed} of ${exercises.length} not done yet.`);
