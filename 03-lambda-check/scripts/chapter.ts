@@ -10,7 +10,7 @@ import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../sha
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
 import { isListening, localBin } from '../../shared/src/process';
-import { startOfflineApi } from '../offline/api';
+import { type OfflineApi, startOfflineApi } from '../offline/api';
 import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
 
 const CHAPTER_DIR = path.resolve(__dirname, '..');
@@ -78,14 +78,15 @@ async function offline(): Promise<void> {
   say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
   // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's
   // output also goes there as Lambda writes it (START, the function's lines, END, REPORT).
+  let api: OfflineApi | undefined;
   const shipper = await shipCheckLogsIfListening({
-    apiPort,
+    apiPid: () => api?.pid,
     onError: (error) =>
       process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
   });
   await shipper?.ensureLogGroup();
   let ready = false;
-  const api = await startOfflineApi({
+  api = await startOfflineApi({
     port: apiPort,
     lambdaPort,
     // Before it is ready, serverless-offline prints its route table: we print our own summary instead.
