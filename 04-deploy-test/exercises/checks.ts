@@ -105,7 +105,7 @@ function findRequest(items: CollectionItem[]): CollectionItem | undefined {
 }
 
 /** The test script of "Signature in JSON" in the collection: the reference. */
-function referenceScript(): string[] {
+export function referenceScript(): string[] {
   const collection = JSON.parse(readFileSync(COLLECTION_FILE, 'utf8')) as { item: CollectionItem[] };
   const script = findRequest(collection.item)?.event?.find((event) => event.listen === 'test')?.script.exec;
   if (!script) throw new Error(`The collection has no test script for "${REQUEST_NAME}"`);
@@ -118,9 +118,16 @@ function scriptOf(file: string): string[] {
   return readFileSync(file, 'utf8').split('\n');
 }
 
-/** The collection with `script` as the test script of "Signature in JSON". */
+/**
+ * The collection with `script` as the test script of "Signature in JSON", and without the collection's
+ * own tests (those run on every request): only the script's tests count.
+ */
 function collectionWith(script: string[]): object {
-  const collection = JSON.parse(readFileSync(COLLECTION_FILE, 'utf8')) as { item: CollectionItem[] };
+  const collection = JSON.parse(readFileSync(COLLECTION_FILE, 'utf8')) as {
+    item: CollectionItem[];
+    event?: CollectionItem['event'];
+  };
+  collection.event = (collection.event ?? []).filter((event) => event.listen !== 'test');
   const request = findRequest(collection.item) as CollectionItem;
   request.event = [
     ...(request.event ?? []).filter((event) => event.listen !== 'test'),
