@@ -4,41 +4,29 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Exercise, expectEqual, expectThat, Mismatch, shown } from '../../shared/src/exercise';
+import {
+  type Exercise,
+  expectEqual,
+  expectThat,
+  Mismatch,
+  shown,
+  withYamlBlock,
+  yamlBlock,
+} from '../../shared/src/exercise';
 import { packageIsolated, resolveKnown } from '../../shared/src/serverless-package';
 import { headersFromPolicy } from '../src/security-headers';
 
 const CHAPTER = '02-cloudfront';
 const SERVERLESS_YML = path.join(__dirname, '..', 'serverless.yml');
 const API_ORIGIN = 'https://abc123.execute-api.eu-west-3.amazonaws.com';
-const BLOCK_KEY = /^( *)SecurityHeadersConfig:\s*$/;
-
 /** The SecurityHeadersConfig block of a YAML file (the exercise's, or serverless.yml), without its indent. */
 export function securityHeadersBlock(text: string): string[] {
-  const lines = text.split('\n');
-  const start = lines.findIndex((line) => BLOCK_KEY.test(line));
-  if (start < 0)
-    throw new Mismatch('The file has no "SecurityHeadersConfig:" line: keep the one of the starter.');
-  const indent = (BLOCK_KEY.exec(lines[start] as string)?.[1] ?? '').length;
-  let end = start + 1;
-  while (end < lines.length) {
-    const line = lines[end] as string;
-    if (line.trim() !== '' && line.length - line.trimStart().length <= indent) break;
-    end++;
-  }
-  return lines
-    .slice(start, end)
-    .map((line) => line.slice(Math.min(indent, line.length - line.trimStart().length)));
+  return yamlBlock(text, 'SecurityHeadersConfig');
 }
 
 /** serverless.yml with its SecurityHeadersConfig replaced by `block`. */
 function spliced(block: readonly string[]): string {
-  const lines = readFileSync(SERVERLESS_YML, 'utf8').split('\n');
-  const start = lines.findIndex((line) => BLOCK_KEY.test(line));
-  const indent = BLOCK_KEY.exec(lines[start] as string)?.[1] ?? '';
-  const own = securityHeadersBlock(lines.join('\n'));
-  const replaced = block.map((line) => (line.trim() === '' ? '' : `${indent}${line}`));
-  return [...lines.slice(0, start), ...replaced, ...lines.slice(start + own.length)].join('\n');
+  return withYamlBlock(readFileSync(SERVERLESS_YML, 'utf8'), 'SecurityHeadersConfig', block);
 }
 
 interface Policy {

@@ -9,6 +9,8 @@ import { withCopy } from '../workshop/exercise-files';
 
 export interface WrongAnswer {
   readonly name: string;
+  /** The text the edits apply to; default: the reference solution's file. */
+  readonly base?: string;
   /** The reference's text, with the mistake made: each [from, to] must match exactly once. */
   readonly edits: readonly (readonly [string, string])[];
   /** What the check must say about it. */
@@ -42,7 +44,7 @@ export function describeExercise(
     it.each(wrongAnswers.map((wrong) => [wrong.name, wrong] as const))(
       'fails on a wrong answer: %s',
       async (_name, wrong) => {
-        const text = withEdits(readFileSync(fromRoot(exercise.solution), 'utf8'), wrong.edits);
+        const text = withEdits(wrong.base ?? readFileSync(fromRoot(exercise.solution), 'utf8'), wrong.edits);
         const outcome = await withCopy(exercise, text, (copy) => runCheck(exercise, copy));
         expect(outcome).toEqual({ ok: false, message: expect.stringMatching(wrong.says) });
       },

@@ -2,12 +2,16 @@
 import { exercises as chapter01 } from '../../01-static-site/exercises/checks';
 import { exercises as chapter02 } from '../../02-cloudfront/exercises/checks';
 import { exercises as chapter03 } from '../../03-lambda-check/exercises/checks';
+import { exercises as chapter04 } from '../../04-deploy-test/exercises/checks';
+import { exercises as chapter05 } from '../../05-logs/exercises/checks';
 import { type Exercise, fromRoot, runCheck } from '../src/exercise';
 
 export const CHAPTERS: Readonly<Record<number, { folder: string; exercises: readonly Exercise[] }>> = {
   1: { folder: '01-static-site', exercises: chapter01 },
   2: { folder: '02-cloudfront', exercises: chapter02 },
   3: { folder: '03-lambda-check', exercises: chapter03 },
+  4: { folder: '04-deploy-test', exercises: chapter04 },
+  5: { folder: '05-logs', exercises: chapter05 },
 };
 
 export const ALL_EXERCISES: readonly Exercise[] = Object.values(CHAPTERS).flatMap((c) => c.exercises);
