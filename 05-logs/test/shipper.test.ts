@@ -280,28 +280,27 @@ describe("the check function's settings, from its serverless.yml", () => {
     try {
       writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ limits: { memory: 256 } }));
       const file = path.join(dir, 'serverless.yml');
+      // serverless.yml's variables are written as osls reads them (\${...}), not JavaScript's.
       writeFileSync(
         file,
-        [
-          'custom:',
-          '  warmup:',
-          '    timeout: 30',
-          'provider:',
-          '  name: aws',
-          '  memorySize: ${file(./settings.json):limits.memory}',
-          '  timeout: 5',
-          'functions:',
-          '  check:',
-          '    handler: src/check.handler',
-          '    timeout: 2',
-          'resources:',
-          '  Outputs:',
-          '    Url: { Value: !Sub "https://${AWS::Region}" }',
-          '',
-        ].join('\n'),
+        `custom:
+  warmup:
+    timeout: 30
+provider:
+  name: aws
+  memorySize: \${file(./settings.json):limits.memory}
+  timeout: 5
+functions:
+  check:
+    handler: src/check.handler
+    timeout: 2
+resources:
+  Outputs:
+    Url: { Value: !Sub "https://\${AWS::Region}" }
+`,
       );
       expect(checkFunctionSettings(file)).toEqual({ memorySizeMb: 256, timeoutSeconds: 2 });
-      writeFileSync(file, 'provider:\n  name: aws\n  timeout: ${param:timeout}\n');
+      writeFileSync(file, `provider:\n  name: aws\n  timeout: \${param:timeout}\n`);
       expect(() => checkFunctionSettings(file)).toThrow(
         /provider\.timeout is "\$\{param:timeout\}", not a number/,
       );
