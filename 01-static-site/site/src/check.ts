@@ -9,6 +9,7 @@ import {
   viewForNetworkError,
   viewForResponse,
 } from './check-result';
+import { postSignature } from './post-signature';
 import { CONFIG_PATH, checkUrlOf, parseSiteConfig, type SiteConfig } from './site-config';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -110,13 +111,8 @@ function main(): void {
       ({ apiBaseUrl } = await config);
       if (apiBaseUrl !== null) {
         checkUrl = checkUrlOf(apiBaseUrl);
-        // text/plain keeps this a "simple" CORS request: no preflight round trip before the check.
-        const response = await fetch(checkUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-          body: signature,
-        });
-        answer = { status: response.status, text: await response.text() };
+        const reply = await postSignature(checkUrl, signature);
+        answer = { status: reply.status, text: reply.body };
       }
     } catch {
       // Only a failure to reach the API or read its answer lands here, never one of rendering it.
