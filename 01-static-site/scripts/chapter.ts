@@ -113,6 +113,7 @@ async function onAws(apiUrl: string | undefined, dryRun: boolean): Promise<void>
   describeBuild(build, apiBaseUrl);
   const summary = await uploadSite({ bucket, dir: build.outDir, dryRun });
   say(formatSummary(summary));
+  // [chapter 02] Once the distribution serves the bucket, what it cached of the changed files must go.
   const cdn = await stackOutputs(stackName(SERVICES.cdn));
   if (cdn?.DistributionId) {
     const paths = pathsToInvalidate(summary);

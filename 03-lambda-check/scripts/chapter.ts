@@ -4,7 +4,6 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { shipCheckLogsIfListening } from '../../05-logs/offline/check-log-shipper';
 import { parseCommandLine } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
@@ -19,6 +18,19 @@ const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
   --offline    serve it on this machine instead (serverless-offline, http://127.0.0.1:$API_PORT), no AWS account needed
   --remove     delete the deployed API (its CloudFormation stack); the SSM parameters stay
   --api-key    deploy with POST /check requiring the API key of the usage plan (x-api-key header)`;
+
+/** Where the function's output can go besides the terminal: npm run chapter:3 hands chapter 05's log shipper in. */
+export interface LogShipper {
+  readonly logGroupName: string;
+  ensureLogGroup(): Promise<void>;
+  onLine(line: string): void;
+  close(): Promise<void>;
+}
+
+export interface ChapterOptions {
+  /** A shipper of the API's output once its port is known, or undefined (the local logs endpoint is not running). */
+  readonly logShipper?: (apiPort: number, onError: (error: Error) => void) => Promise<LogShipper | undefined>;
+}
 
 const say = (line = ''): void => {
   process.stdout.write(`${line}\n`);
@@ -58,7 +70,7 @@ function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupErr
   );
 }
 
-async function offline(): Promise<void> {
+async function offline(options: ChapterOptions): Promise<void> {
   const made = ensureOfflineSecrets();
   if (made) say(made);
   // A malformed keyring would make every request a 503: say so now, before starting anything.
@@ -78,11 +90,9 @@ async function offline(): Promise<void> {
   say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
   // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's
   // output also goes there as Lambda writes it (START, the function's lines, END, REPORT).
-  const shipper = await shipCheckLogsIfListening({
-    apiPort,
-    onError: (error) =>
-      process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
-  });
+  const shipper = await options.logShipper?.(apiPort, (error) =>
+    process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
+  );
   await shipper?.ensureLogGroup();
   let ready = false;
   const api = await startOfflineApi({
@@ -185,7 +195,8 @@ async function remove(): Promise<void> {
   say('Removed. The SSM parameters holding the keys stay (npm run teardown -- --parameters deletes them).');
 }
 
-async function main(): Promise<void> {
+/** The chapter's command line; `options` come from what composes it (shared/workshop/chapter-3.ts). */
+export async function main(options: ChapterOptions = {}): Promise<void> {
   const { values } = parseCommandLine('chapter:3', USAGE, {
     options: {
       offline: { type: 'boolean', default: false },
@@ -200,11 +211,15 @@ async function main(): Promise<void> {
   if (values.offline && values['api-key']) {
     fail(`--api-key needs API Gateway: serverless-offline does not check API keys.\n${USAGE}`, 2);
   }
-  if (values.offline) return offline();
+  if (values.offline) return offline(options);
   loadDotEnv();
   return values.remove ? remove() : deploy(values['api-key'] ?? false);
 }
 
-main().catch((error: unknown) => {
-  fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
-});
+export function run(options: ChapterOptions = {}): void {
+  main(options).catch((error: unknown) => {
+    fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
+  });
+}
+
+if (require.main === module) run();
