@@ -34,6 +34,8 @@ export interface OfflineApi {
   baseUrl: string;
   /** The full URL of POST /check. */
   checkUrl: string;
+  /** The serverless-offline process, which runs the handler (chapter 05 reads its memory). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -112,6 +114,7 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
   return {
     baseUrl,
     checkUrl: `${baseUrl}/check`,
+    pid: service.child.pid,
     async stop() {
       await service.stop();
       running.delete(service);

@@ -9,7 +9,7 @@ import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../sha
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
 import { isListening, localBin } from '../../shared/src/process';
-import { startOfflineApi } from '../offline/api';
+import { type OfflineApi, startOfflineApi } from '../offline/api';
 import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
 
 const CHAPTER_DIR = path.resolve(__dirname, '..');
@@ -28,8 +28,14 @@ export interface LogShipper {
 }
 
 export interface ChapterOptions {
-  /** A shipper of the API's output once its port is known, or undefined (the local logs endpoint is not running). */
-  readonly logShipper?: (apiPort: number, onError: (error: Error) => void) => Promise<LogShipper | undefined>;
+  /**
+   * A shipper of the API's output, or undefined (the local logs endpoint is not running); `apiPid` names the
+   * process whose memory becomes the REPORT line's "Max Memory Used".
+   */
+  readonly logShipper?: (
+    apiPid: () => number | undefined,
+    onError: (error: Error) => void,
+  ) => Promise<LogShipper | undefined>;
 }
 
 const say = (line = ''): void => {
@@ -90,12 +96,15 @@ async function offline(options: ChapterOptions): Promise<void> {
   say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
   // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's
   // output also goes there as Lambda writes it (START, the function's lines, END, REPORT).
-  const shipper = await options.logShipper?.(apiPort, (error) =>
-    process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
+  let api: OfflineApi | undefined;
+  const shipper = await options.logShipper?.(
+    () => api?.pid,
+    (error) =>
+      process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
   );
   await shipper?.ensureLogGroup();
   let ready = false;
-  const api = await startOfflineApi({
+  api = await startOfflineApi({
     port: apiPort,
     lambdaPort,
     // Before it is ready, serverless-offline prints its route table: we print our own summary instead.

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
       await startService({
         name: 'local CloudWatch Logs',
         command: localBin('tsx'),
-        args: [path.join(REPO_ROOT, '05-logs', 'local', 'serve.ts')],
+        args: [path.join(REPO_ROOT, '05-logs', 'offline', 'serve.ts')],
         env,
         readyWhen: { port },
       }),

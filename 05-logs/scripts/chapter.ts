@@ -11,6 +11,7 @@ import { localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
 import { parseDuration, parseSince } from '../src/durations';
 import { FORMATS, type Format, formatTime } from '../src/render';
 import { TailError, tailLogs } from '../src/tail';
+import { onStopRequest } from './stop-signals';
 
 const USAGE = `Usage: npm run chapter:5 -- [options]
 Prints the check function's recent logs (the last 10 minutes), or with --follow keeps printing them live.
@@ -86,15 +87,12 @@ async function main(): Promise<void> {
 
   const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   const controller = new AbortController();
-  let interrupted = 0;
-  const onSignal = () => {
-    interrupted++;
-    if (interrupted > 1) process.exit(130);
-    controller.abort();
+  onStopRequest(() => controller.abort());
+  // A closed stderr (the terminal gone) must not crash the tail: it has nowhere to say anything.
+  process.stderr.on('error', () => controller.abort());
+  const notice = (text: string) => {
+    if (process.stderr.writable) process.stderr.write(`${text}\n`);
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const notice = (text: string) => process.stderr.write(`${text}\n`);
   if (values.follow) {
     notice(
       `Tailing ${logGroup} on ${where}, from ${formatTime(since, values.utc ?? false, true)}${values.utc ? '' : ' (local time)'}. Ctrl-C stops.`,
@@ -118,6 +116,8 @@ async function main(): Promise<void> {
       signal: controller.signal,
       mode: values.poll ? 'poll' : 'auto',
     });
+    // The output went away (`| head`, a closed pipe): nothing more to say to anyone.
+    if (result.reason === 'closed') process.exit(0);
     if (!values.follow) {
       const what = result.stats.printed === 0 ? 'No log events' : countOf(result.stats.printed);
       notice(

@@ -7,7 +7,7 @@
  * Then it keeps tailing (send your own requests) until Ctrl-C; with --once it stops there.
  */
 import { Writable } from 'node:stream';
-import { startOfflineApi } from '../../03-lambda-check/offline/api';
+import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
 import { parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port } from '../../shared/src/config';
 import { ensureOfflineSecrets, legacyKey } from '../../shared/src/env';
@@ -17,6 +17,7 @@ import { createCheckLogShipper } from '../offline/check-log-shipper';
 import { type LocalLogs, startLocalLogs } from '../offline/server';
 import { localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
 import { tailLogs } from '../src/tail';
+import { onStopRequest } from './stop-signals';
 
 const USAGE = `Usage: npm run demo:logs [-- --once]
   Starts the local logs endpoint (if none runs on LOGS_PORT), the check API offline and a live tail, then
@@ -67,14 +68,15 @@ async function main(): Promise<void> {
 
   // 2. The check API offline, each request's output shipped to /aws/lambda/<function> as Lambda writes it.
   const apiPort = await portOrFree('API_PORT');
+  let api: OfflineApi | undefined;
   const shipper = createCheckLogShipper({
     endpoint,
-    apiPort,
+    apiPid: () => api?.pid,
     onError: (error) => process.stderr.write(`demo:logs: could not ship logs (${error.message})\n`),
   });
   await shipper.ensureLogGroup();
   say('2. Starting the check API offline (serverless-offline)...');
-  const api = await startOfflineApi({
+  api = await startOfflineApi({
     port: apiPort,
     lambdaPort: await portOrFree('LAMBDA_PORT'),
     onLine: (line) => shipper.onLine(line),
@@ -95,17 +97,16 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   let stopping = false;
   const stop = async (code: number) => {
-    if (stopping) process.exit(130);
+    if (stopping) return;
     stopping = true;
     controller.abort();
     await tail.catch(() => undefined);
     await shipper.close();
-    await api.stop();
+    await api?.stop();
     await ownLogs?.stop();
     process.exit(code);
   };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  onStopRequest(() => void stop(0));
   say(`3. Tailing ${checkLogGroupName()} live (npm run chapter:5 -- --offline --follow does the same):`);
   const tail = tailLogs({
     logGroup: checkLogGroupName(),

@@ -3,6 +3,11 @@
  * key=value (short) or indented (detailed), levels coloured, and START/END/REPORT folded into one REPORT
  * line per request with its duration, billed duration, memory and init duration (a cold start flagged).
  * Timeouts and crashes are red. `json` prints one JSON object per event, for scripts.
+ *
+ * A log message is text anyone can write (a forged signature is logged too): its control characters are
+ * shown escaped (`\x1b`, `\u202e`), never sent to the terminal, so a message cannot recolour the screen,
+ * move the cursor, rewrite the line (`\r`) or reorder what you read (bidirectional overrides). Tabs and
+ * line breaks stay; the tail's own colours are the only escape codes it prints.
  */
 import { type LambdaLine, type Level, parseLambdaLine } from './lambda-lines';
 
@@ -47,6 +52,20 @@ const LEVEL_STYLE: Record<Level, Style[]> = {
   FATAL: ['red', 'bold'],
 };
 
+/** C0 and C1 controls but tab and newline, DEL, and the line separators and bidirectional controls. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/** `text` with its control characters escaped, as a terminal tool must show untrusted text. */
+export function visible(text: string): string {
+  return text.replace(UNSAFE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -82,9 +101,10 @@ function formatMs(ms: number): string {
 }
 
 function logfmtValue(value: unknown): string {
-  if (typeof value === 'string') return /^[^\s"=]+$/.test(value) ? value : JSON.stringify(value);
+  if (typeof value === 'string')
+    return /^[^\s"=]+$/.test(value) ? visible(value) : visible(JSON.stringify(value));
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value);
+  return visible(JSON.stringify(value));
 }
 
 /**
@@ -120,15 +140,15 @@ export class Renderer {
 
   /** The text to print for an event (with its newline), or '' when it is folded into another line. */
   render(event: TailEvent): string {
-    const line = parseLambdaLine(event.message);
-    if (this.options.format === 'json') return this.renderJson(event, line);
+    if (this.options.format === 'json') return this.renderJson(event, parseLambdaLine(event.message));
+    const line = parseLambdaLine(visible(event.message));
     if (line.kind === 'start' || line.kind === 'end') return '';
     const detailed = this.options.format === 'detailed';
     const time = this.paint(formatTime(event.timestamp, this.options.utc, detailed), 'dim');
     const requestId = 'requestId' in line ? line.requestId : undefined;
     const rid = requestId ? (detailed ? requestId : requestId.slice(0, 8)) : detailed ? '-' : ' '.repeat(8);
     const head = detailed
-      ? `${time} ${this.paint(event.logStreamName, 'cyan')} ${this.paint(rid, 'magenta')}`
+      ? `${time} ${this.paint(visible(event.logStreamName), 'cyan')} ${this.paint(rid, 'magenta')}`
       : `${time} ${this.paint(rid, 'magenta')}`;
     const [tag, body] = this.describe(line, detailed, requestId);
     const indent = detailed ? '    ' : ' '.repeat(formatTime(0, this.options.utc, false).length + 16);
@@ -202,7 +222,9 @@ export class Renderer {
         !(key === 'requestId' && value === requestId) &&
         !(key === 'level' && typeof value === 'string' && value.toUpperCase().startsWith(level ?? '\u0000')),
     );
-    return entries.map(([key, value]) => `${this.paint(key, 'cyan')}=${logfmtValue(value)}`).join(' ');
+    return entries
+      .map(([key, value]) => `${this.paint(visible(key), 'cyan')}=${logfmtValue(value)}`)
+      .join(' ');
   }
 
   private prettyJson(value: unknown, depth: number): string {
@@ -215,11 +237,14 @@ export class Renderer {
       const entries = Object.entries(value as Record<string, unknown>);
       if (entries.length === 0) return '{}';
       const body = entries
-        .map(([k, v]) => `${pad}${this.paint(JSON.stringify(k), 'cyan')}: ${this.prettyJson(v, depth + 1)}`)
+        .map(
+          ([k, v]) =>
+            `${pad}${this.paint(visible(JSON.stringify(k)), 'cyan')}: ${this.prettyJson(v, depth + 1)}`,
+        )
         .join(',\n');
       return `{\n${body}\n${'  '.repeat(depth)}}`;
     }
-    return JSON.stringify(value);
+    return visible(JSON.stringify(value));
   }
 
   private renderJson(event: TailEvent, line: LambdaLine): string {
@@ -254,6 +279,7 @@ export class Renderer {
         fields = { type: kind, ...rest };
       }
     }
-    return `${JSON.stringify({ ...base, ...fields })}\n`;
+    // JSON escapes C0 controls itself; the others become \u escapes, so the line stays valid JSON.
+    return `${JSON.stringify({ ...base, ...fields }).replace(UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
   }
 }

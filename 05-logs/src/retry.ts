@@ -77,8 +77,8 @@ export function exponentialBackoff(
     next() {
       const ceiling = Math.min(capMs, baseMs * 2 ** attempts);
       attempts++;
-      // Never less than a tenth of the ceiling: a zero wait would hammer a throttled API.
-      return Math.round(ceiling * (0.1 + 0.9 * random()));
+      // Full jitter: anywhere from 0 to the ceiling, so that clients throttled together spread out.
+      return Math.round(ceiling * random());
     },
     reset() {
       attempts = 0;

@@ -2,7 +2,7 @@
  * The commands a learner and an instructor type: `npm run chapter:5` (the tail) and `npm run demo:logs`,
  * run as child processes against endpoints on free ports, with fake credentials and no network.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -167,6 +167,76 @@ describe('npm run chapter:5', () => {
     },
     30_000,
   );
+});
+
+describe('npm run chapter:5 -- --follow, stopped from outside', () => {
+  const env = () => ({
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    NO_COLOR: '1',
+    LOGS_PORT: String(logs.port),
+  });
+  /** Resolves with the first line on `stream` matching `pattern`. */
+  const lineOf = (child: ChildProcess, stream: 'stdout' | 'stderr', pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      let text = '';
+      child[stream]?.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const line = text.split('\n').find((l) => pattern.test(l));
+        if (line !== undefined) resolve(line);
+      });
+      child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${text}`)));
+    });
+  /** Whether any process of the group `pgid` is still alive, for up to `ms`. */
+  const groupGone = async (pgid: number, ms: number) => {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+      try {
+        process.kill(-pgid, 0);
+      } catch {
+        return true;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)(
+    'stops with everything it started on %s sent to npm, as on Ctrl-C',
+    async (signal) => {
+      const npm = spawn('npm', ['run', '-s', 'chapter:5', '--', '--offline', '--follow'], {
+        cwd: REPO_ROOT,
+        env: env(),
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await lineOf(npm, 'stderr', /^Tailing /);
+      process.kill(npm.pid as number, signal);
+      const gone = await groupGone(npm.pid as number, 5000);
+      if (!gone) process.kill(-(npm.pid as number), 'SIGKILL');
+      expect(gone).toBe(true);
+    },
+    30_000,
+  );
+
+  it('stops once its output is gone (a closed pipe), at its next line', async () => {
+    const tail = spawn(
+      TSX,
+      [path.join(REPO_ROOT, '05-logs', 'scripts', 'chapter.ts'), '--offline', '--follow'],
+      {
+        cwd: REPO_ROOT,
+        env: env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => tail.once('exit', resolve));
+    await lineOf(tail, 'stdout', /REPORT/);
+    tail.stdout?.destroy();
+    await put(client, GROUP, STREAM, [{ timestamp: Date.now(), message: 'after the reader left\n' }]);
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 8000))]);
+    if (code === 'still running') tail.kill('SIGKILL');
+    expect(code).toBe(0);
+  }, 30_000);
 });
 
 describe('npm run demo:logs', () => {

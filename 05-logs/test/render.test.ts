@@ -234,3 +234,47 @@ describe('printing', () => {
     ]);
   });
 });
+
+describe('what a log message cannot do to the terminal', () => {
+  // A forged signature is logged: anyone can put escape sequences, carriage returns and bidirectional
+  // overrides into the log lines you read.
+  const HOSTILE = `2026-11-25T10:00:00.123Z\t${ID}\tINFO\tpaid\u001b[2J\u001b[31m\rOK \u202eevil\u009b6n\u0007 tab\there\nsecond line\n`;
+  const HOSTILE_JSON = `{"level":"INFO","requestId":"${ID}","reason":"\\u001b]0;pwned\\u0007","\\u001b[1mkey":"v\\u2066"}\n`;
+  const event = (message: string): TailEvent => ({
+    logStreamName: `${STREAM}\u001b[8m`,
+    timestamp: T,
+    message,
+  });
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  const OWN_COLOURS = /\u001b\[[0-9;]*m/g;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  const CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+  const controls = (text: string) => text.replace(OWN_COLOURS, '').match(CONTROLS);
+
+  it.each(['short', 'detailed'] as const)(
+    'shows control characters escaped, keeping its own colours (%s)',
+    (format) => {
+      const renderer = new Renderer({ format, color: true, utc: true });
+      const text = renderer.render(event(HOSTILE)) + renderer.render(event(HOSTILE_JSON));
+      expect(controls(text)).toBeNull();
+      expect(text).toContain('paid\\x1b[2J\\x1b[31m\\x0dOK \\u202eevil\\x9b6n\\x07 tab\there');
+      expect(text).toContain('second line');
+      // Short shows the decoded JSON value (escaped here); detailed shows it as JSON (escaped by JSON).
+      expect(text).toContain(format === 'short' ? '\\x1b]0;pwned\\x07' : '\\u001b]0;pwned\\u0007');
+      expect(text).toContain('\u001b[2m'); // its own colours are still there
+    },
+  );
+
+  it('keeps the JSON output valid JSON, with every control character escaped', () => {
+    const renderer = new Renderer({ format: 'json', color: false, utc: true });
+    const text = renderer.render(event(HOSTILE)) + renderer.render(event(HOSTILE_JSON));
+    expect(text.match(CONTROLS)).toBeNull();
+    expect(text).not.toContain('\t');
+    const [first, second] = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(first.message).toContain('paid\u001b[2J');
+    expect(second.data.reason).toBe('\u001b]0;pwned\u0007');
+  });
+});

@@ -4,10 +4,11 @@
  * handler that throws or sleeps past its timeout), in the order the two pipes delivered them.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { checkFunctionSettings } from '../offline/check-log-shipper';
 import {
   createLambdaLogShipper,
   type LambdaLogShipper,
@@ -261,5 +262,46 @@ describe('shipping serverless-offline output as Lambda writes it', () => {
       `end:${ID1}`,
       `report:${ID1}`,
     ]);
+  });
+});
+
+describe("the check function's settings, from its serverless.yml", () => {
+  it('reads chapter 03 as osls does: memorySize 128 MB, timeout 5 s', () => {
+    expect(checkFunctionSettings()).toEqual({ memorySizeMb: 128, timeoutSeconds: 5 });
+  });
+
+  it("takes the function's own setting over the provider's, never another indented timeout:", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sls-settings-'));
+    try {
+      writeFileSync(path.join(dir, 'settings.json'), JSON.stringify({ limits: { memory: 256 } }));
+      const file = path.join(dir, 'serverless.yml');
+      writeFileSync(
+        file,
+        [
+          'custom:',
+          '  warmup:',
+          '    timeout: 30',
+          'provider:',
+          '  name: aws',
+          '  memorySize: ${file(./settings.json):limits.memory}',
+          '  timeout: 5',
+          'functions:',
+          '  check:',
+          '    handler: src/check.handler',
+          '    timeout: 2',
+          'resources:',
+          '  Outputs:',
+          '    Url: { Value: !Sub "https://${AWS::Region}" }',
+          '',
+        ].join('\n'),
+      );
+      expect(checkFunctionSettings(file)).toEqual({ memorySizeMb: 256, timeoutSeconds: 2 });
+      writeFileSync(file, 'provider:\n  name: aws\n  timeout: ${param:timeout}\n');
+      expect(() => checkFunctionSettings(file)).toThrow(
+        /provider\.timeout is "\$\{param:timeout\}", not a number/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

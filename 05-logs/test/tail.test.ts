@@ -5,6 +5,8 @@
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LocalLogs } from '../offline/server';
+import { Pace } from '../src/pace';
+import { exponentialBackoff } from '../src/retry';
 import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/tail';
 import { type FaultyEndpoint, seededRandom, startFaultyEndpoint } from './support/faulty-endpoint';
 import {
@@ -75,6 +77,16 @@ function writeEvents(
   return { written, done };
 }
 
+/** What `first` wrote, then what `then` writes (read once it is done). */
+function both(first: Writing, then: Writing): Writing {
+  return {
+    get written() {
+      return [...first.written, ...then.written];
+    },
+    done: Promise.all([first.done, then.done]).then(() => undefined),
+  };
+}
+
 function messagesOf(output: Collector): string[] {
   return output.lines
     .filter((l) => l.startsWith('{'))
@@ -138,11 +150,7 @@ describe('the tail, polling FilterLogEvents', () => {
     const output = new Collector();
     const tail = follow(faulty.endpoint, output, { mode: 'poll' });
     const live = writeEvents(1700, { lateShare: 0.1, maxLateMs: 20_000, batch: 10, everyMs: 15 });
-    const result = await finish(
-      output,
-      { written: [...history.written, ...live.written], done: live.done },
-      tail,
-    );
+    const result = await finish(output, both(history, live), tail);
 
     expectExactlyOnce(messagesOf(output), [...history.written, ...live.written]);
     expect(result.mode).toBe('poll');
@@ -161,13 +169,7 @@ describe('the tail, polling FilterLogEvents', () => {
     faulty.setFaults({});
     // Events keep flowing for a few seconds after the throttling: long enough for the pace to come back.
     const after = writeEvents(400, { everyMs: 30, batch: 3, prefix: 'after' });
-    const both: Writing = {
-      get written() {
-        return [...throttled.written, ...after.written];
-      },
-      done: after.done,
-    };
-    const result = await finish(output, both, tail);
+    const result = await finish(output, both(throttled, after), tail);
     expectExactlyOnce(messagesOf(output), [...throttled.written, ...after.written]);
     expect(result.stats.throttled).toBeGreaterThan(0);
     expect(result.stats.paceFloorMs).toBe(50);
@@ -229,11 +231,7 @@ describe('the tail, live (StartLiveTail)', () => {
     const output = new Collector();
     const tail = follow(logs.endpoint, output, { liveRenewAfterMs: 700, liveOverlapMs: 300 });
     const writing = writeEvents(1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
-    const result = await finish(
-      output,
-      { written: [...history.written, ...writing.written], done: writing.done },
-      tail,
-    );
+    const result = await finish(output, both(history, writing), tail);
     expect(result.mode).toBe('live');
     expectExactlyOnce(messagesOf(output), [...history.written, ...writing.written]);
     expect(result.stats.liveSessions).toBeGreaterThanOrEqual(3);
@@ -291,6 +289,49 @@ describe('the tail, live (StartLiveTail)', () => {
     expect(result.reason).toBe('idle');
     expect(messagesOf(output)).toEqual(['only one']);
   }, 30_000);
+});
+
+describe('the parts of the tail', () => {
+  it('waits with full jitter: anywhere from 0 to a ceiling that doubles up to the cap', () => {
+    const draws = [0, 1, 0.5, 1, 1, 1, 1, 1, 1, 0];
+    const backoff = exponentialBackoff(250, 20_000, () => draws.shift() as number);
+    expect(Array.from({ length: 10 }, () => backoff.next())).toEqual([
+      0, 500, 500, 2000, 4000, 8000, 16_000, 20_000, 20_000, 0,
+    ]);
+  });
+
+  it('paces polls: throttling raises the floor, polls that pass bring it back', () => {
+    const pace = new Pace(1000, 8000);
+    pace.throttled();
+    pace.throttled();
+    expect(pace.floorMs).toBe(4000);
+    pace.polled(3, true);
+    expect(pace.intervalMs).toBe(4000);
+    pace.polled(3, false);
+    pace.polled(3, false);
+    expect([pace.floorMs, pace.intervalMs]).toEqual([1000, 1000]);
+    pace.polled(0, false);
+    expect(pace.intervalMs).toBe(1500);
+  });
+
+  it('brings the pace back after throttling also once Live Tail gave way to polling', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { dropLiveAfterMs: 400 }, 4);
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output, { pollMinMs: 50, pollMaxMs: 800 });
+    const first = writeEvents(100, { everyMs: 20, batch: 5, prefix: 'live' });
+    await first.done;
+    // The session drops, and reopening it is refused: the tail polls, through a burst of throttling.
+    faulty.setFaults({ refuseLiveWith: 'AccessDeniedException', throttleRate: 0.5 });
+    const throttled = writeEvents(150, { everyMs: 30, batch: 5, prefix: 'throttled' });
+    await throttled.done;
+    faulty.setFaults({ refuseLiveWith: 'AccessDeniedException' });
+    const after = writeEvents(300, { everyMs: 30, batch: 3, prefix: 'after' });
+    const result = await finish(output, both(both(first, throttled), after), tail);
+    expectExactlyOnce(messagesOf(output), [...first.written, ...throttled.written, ...after.written]);
+    expect(result.mode).toBe('poll');
+    expect(result.stats.throttled).toBeGreaterThan(0);
+    expect(result.stats.paceFloorMs).toBe(50);
+  }, 60_000);
 });
 
 describe('the tail, when it cannot go on', () => {

@@ -6,4 +6,4 @@
 import { run } from '../../03-lambda-check/scripts/chapter';
 import { shipCheckLogsIfListening } from '../../05-logs/offline/check-log-shipper';
 
-run({ logShipper: (apiPort, onError) => shipCheckLogsIfListening({ apiPort, onError }) });
+run({ logShipper: (apiPid, onError) => shipCheckLogsIfListening({ apiPid, onError }) });

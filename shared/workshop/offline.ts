@@ -87,7 +87,8 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
       `ok  local CloudWatch Logs   ${logs.endpoint}  (data in ${path.relative(REPO_ROOT, logs.dataDir ?? '')})`,
     );
 
-    const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPort: ports.API_PORT });
+    let apiPid: number | undefined;
+    const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPid: () => apiPid });
     await shipper.ensureLogGroup();
     stops.push(() => shipper.close());
 
@@ -108,6 +109,7 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
           options.onApiLine?.(line);
         },
       }).then((api) => {
+        apiPid = api.pid;
         stops.push(() => api.stop());
         say(
           `ok  check API               ${api.checkUrl}  (serverless-offline, logs to ${shipper.logGroupName})`,
