@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { filesUnder } from '../../shared/src/files';
 import { CONFIG_PATH, parseSiteConfig } from '../site/src/site-config';
 
 export const CHAPTER_DIR = path.resolve(__dirname, '..');
@@ -107,13 +108,8 @@ function writePage(page: string, outDir: string, renamed: Map<string, string>): 
   writeFileSync(path.join(outDir, page), html);
 }
 
-function listFiles(dir: string, prefix = ''): BuiltFile[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name.startsWith('.')) return [];
-    const key = prefix ? `${prefix}/${entry.name}` : entry.name;
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full, key) : [{ path: key, bytes: statSync(full).size }];
-  });
+function listFiles(dir: string): BuiltFile[] {
+  return filesUnder(dir).map((key) => ({ path: key, bytes: statSync(path.join(dir, key)).size }));
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {

@@ -1,11 +1,9 @@
 /**
- * What `npm run chapter:3` asks AWS before and after a deploy: are there credentials, do the SSM
- * parameters exist (store them from .env if not), where is the site (chapter 02), what is the endpoint.
+ * What `npm run chapter:3` asks AWS before a deploy besides what every chapter asks (shared/src/aws-stack.ts):
+ * do the SSM parameters exist (store them from .env if not).
  * Every failure is a SetupError whose message says what to do.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientOptions, explainAwsError } from '../../shared/src/aws';
 import { parameterNames, region } from '../../shared/src/config';
 import { parseKeyring } from '../../shared/src/index';
@@ -14,38 +12,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export class SetupError extends Error {
   override readonly name = 'SetupError';
-}
-
-/** The account of the current credentials (STS GetCallerIdentity needs no permission at all). */
-export async function callerAccount(env: Env = process.env): Promise<string> {
-  const sts = new STSClient(clientOptions(env));
-  try {
-    return (await sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown';
-  } catch (error) {
-    throw new SetupError(explainAwsError(error));
-  } finally {
-    sts.destroy();
-  }
-}
-
-/** A stack's outputs by key, or undefined when it is not deployed in this region. */
-export async function stackOutputs(
-  name: string,
-  env: Env = process.env,
-): Promise<Record<string, string> | undefined> {
-  const client = new CloudFormationClient(clientOptions(env));
-  try {
-    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: name }));
-    return Object.fromEntries(
-      (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
-    );
-  } catch (error) {
-    const e = error as Error;
-    if (e.name === 'ValidationError' && /does not exist/.test(e.message)) return undefined;
-    throw new SetupError(explainAwsError(error));
-  } finally {
-    client.destroy();
-  }
 }
 
 /**

@@ -4,13 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { parseCommandLine } from '../../shared/src/cli';
+import { callerAccount, runServerless, stackOutputs } from '../../shared/src/aws-stack';
+import { type Fail, failWith, parseCommandLine, say } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
 import { isListening, localBin } from '../../shared/src/process';
 import { type OfflineApi, startOfflineApi } from '../offline/api';
-import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
+import { ensureParameters, SetupError } from './aws-setup';
 
 const CHAPTER_DIR = path.resolve(__dirname, '..');
 const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
@@ -38,15 +39,9 @@ export interface ChapterOptions {
   ) => Promise<LogShipper | undefined>;
 }
 
-const say = (line = ''): void => {
-  process.stdout.write(`${line}\n`);
-};
 const EXAMPLE_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`chapter:3: ${message}\n`);
-  process.exit(code);
-}
+const fail: Fail = failWith('chapter:3');
 
 /** curl lines a learner can paste: a genuine legacy signature, a genuine token, and the article's forgery. */
 function curlExamples(checkUrl: string, apiKeyHeader = ''): string[] {
@@ -138,18 +133,6 @@ async function offline(options: ChapterOptions): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-function runServerless(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(localBin('serverless'), args, { cwd: CHAPTER_DIR, stdio: 'inherit', env });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new SetupError(`serverless ${args[0]} failed (exit ${code}): its output above says why.`)),
-    );
-  });
-}
-
 async function deploy(apiKey: boolean): Promise<void> {
   const account = await callerAccount();
   const where = ['--stage', stage(), '--region', region()];
@@ -172,7 +155,7 @@ async function deploy(apiKey: boolean): Promise<void> {
   const env = { ...process.env, SITE_ORIGIN: siteOrigin || SITE_ORIGIN };
   // The key's value is printed only when POST needs it (--conceal hides it otherwise).
   const keyArgs = apiKey ? ['--param', 'requireApiKey=true'] : ['--conceal'];
-  await runServerless(['deploy', ...where, ...keyArgs], env);
+  await runServerless(CHAPTER_DIR, ['deploy', ...where, ...keyArgs], env);
 
   const outputs = await stackOutputs(stackName(SERVICES.api));
   const checkUrl = outputs?.CheckUrl;
@@ -200,7 +183,7 @@ async function deploy(apiKey: boolean): Promise<void> {
 async function remove(): Promise<void> {
   const account = await callerAccount();
   say(`AWS account ${account}: removing ${stackName(SERVICES.api)} from ${region()}...`);
-  await runServerless(['remove', '--stage', stage(), '--region', region()], process.env);
+  await runServerless(CHAPTER_DIR, ['remove', '--stage', stage(), '--region', region()]);
   say('Removed. The SSM parameters holding the keys stay (npm run teardown -- --parameters deletes them).');
 }
 

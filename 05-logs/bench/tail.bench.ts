@@ -19,10 +19,9 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { fmt, goalsMissed, percentile, report } from '../../shared/bench/measure';
+import { clientOptions } from '../../shared/src/aws';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort, localBin, type Service, startService } from '../../shared/src/process';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
 const STREAM = '2026/11/25/[$LATEST]be0c4be0c4be0c4be0c4be0c4be0c4b';
@@ -67,7 +66,6 @@ async function main(): Promise<void> {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'eu-west-3',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_CONFIG_FILE: path.join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
     AWS_PAGER: '',
@@ -88,6 +86,7 @@ async function main(): Promise<void> {
       }),
     );
     const client = new CloudWatchLogsClient({
+      ...clientOptions(),
       region: 'eu-west-3',
       endpoint,
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },

@@ -37,7 +37,6 @@ async function script(file: string, args: string[], env: NodeJS.ProcessEnv = {})
         ...process.env,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         NO_COLOR: '1',
         LOGS_PORT: String(logs.port),
         ...env,

@@ -4,20 +4,14 @@
  * (shared/workshop) on top composes the chapters. A later chapter's code in an earlier chapter is listed
  * below with the reason it is there, or it is a failure.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../src/env';
-
-const SKIP = new Set(['node_modules', '.git', '.serverless', '.esbuild', '.local']);
+import { filesUnder } from '../src/files';
 
 /** Every source file of the repository (TypeScript and JavaScript), relative to its root. */
-function sourceFiles(dir = REPO_ROOT): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (SKIP.has(entry.name)) return [];
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(full);
-    return /\.(ts|js|cjs|mjs)$/.test(entry.name) ? [path.relative(REPO_ROOT, full)] : [];
-  });
+function sourceFiles(): string[] {
+  return filesUnder(REPO_ROOT, { skip: ['node_modules'] }).filter((file) => /\.(ts|js|cjs|mjs)$/.test(file));
 }
 
 /** The repository files a source file imports (import, export ... from, require, import()). */

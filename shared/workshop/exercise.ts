@@ -194,7 +194,6 @@ async function main(): Promise<number> {
       solutions: { type: 'boolean', default: false },
     },
   });
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const modes = (['hint', 'solution', 'reset', 'solutions'] as const).filter((mode) => values[mode]);
   if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(', --')}.`);
   if (positionals.length > 1)

@@ -4,7 +4,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { clientOptions, explainAwsError } from '../src/aws';
-import { parseCommandLine } from '../src/cli';
+import { parseCommandLine, say } from '../src/cli';
 import { region, stage } from '../src/config';
 import { loadDotEnv } from '../src/env';
 import { awsTeardownClients, describePlan, planTeardown, runTeardown } from '../src/teardown';
@@ -22,7 +22,6 @@ async function main(): Promise<number> {
   });
   loadDotEnv();
   const clients = awsTeardownClients(clientOptions());
-  const say = (line: string) => process.stdout.write(`${line}\n`);
   say(`Looking for the workshop's resources in ${region()}, stage ${stage()}...`);
   const plan = await planTeardown(clients, { withParameters: values.parameters ?? false });
   const lines = describePlan(plan);
