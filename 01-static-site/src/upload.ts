@@ -160,6 +160,8 @@ export async function uploadSite(options: UploadOptions): Promise<UploadSummary>
   const deleted = [...remote.keys()].filter((key) => !local.has(key)).sort();
 
   try {
+    // Sent in parallel, printed in the files' order: the same run prints the same lines.
+    const sent = new Set<LocalFile>();
     await inParallel(toSend, options.concurrency ?? 4, async (file) => {
       if (!dryRun) {
         await client.send(
@@ -174,13 +176,15 @@ export async function uploadSite(options: UploadOptions): Promise<UploadSummary>
           }),
         );
       }
-      const verb = remote.has(file.key) ? 'update' : 'upload';
+      sent.add(file);
+    });
+    for (const file of toSend.filter((f) => sent.has(f))) {
       line(
-        verb,
+        remote.has(file.key) ? 'update' : 'upload',
         file.key,
         `${formatBytes(file.body.length).padStart(8)}  ${file.contentType}  ${file.cacheControl}`,
       );
-    });
+    }
     for (const key of unchanged) line('same', key);
     for (let i = 0; i < deleted.length; i += 1000) {
       const batch = deleted.slice(i, i + 1000);
