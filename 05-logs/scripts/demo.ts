@@ -7,6 +7,7 @@
  * Then it keeps tailing (send your own requests) until Ctrl-C; with --once it stops there.
  */
 import { Writable } from 'node:stream';
+import { styleText } from 'node:util';
 import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
 import { type Fail, failWith, parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port } from '../../shared/src/config';
@@ -29,8 +30,8 @@ const FORGERY = 'skrttskrtttt';
 const WAIT_FOR_LOGS_MS = 20_000;
 
 function say(text = ''): void {
-  const dim = process.stdout.isTTY && !process.env.NO_COLOR;
-  process.stdout.write(dim ? `\u001b[1m${text}\u001b[0m\n` : `${text}\n`);
+  // In bold on a terminal; styleText leaves it plain when stdout is not one, or NO_COLOR is set.
+  process.stdout.write(`${styleText('bold', text)}\n`);
 }
 
 const fail: Fail = failWith('demo:logs');
