@@ -3,13 +3,18 @@
  * runtime, architecture, memory, timeout, log retention, throttling, least-privilege IAM, no secret.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import settings from '../../shared/settings.json';
-import { checkFunctionName, parameterNames } from '../../shared/src/config';
+import { checkFunctionName, parameterNames, RUNTIME_NODE_MAJOR } from '../../shared/src/config';
+import { runtimeNode } from '../../shared/src/system-requirements';
+import { updateRefusals } from '../../shared/test/support/stack-update';
+import { describeWithSystem } from '../../shared/test-support/system';
 import { type Packaged, packageIsolated } from '../scripts/package-isolated';
-import { loadEvent, TEST_SECRETS } from './support/events';
+import { handler } from '../src/check';
+import { resetSecrets } from '../src/secrets';
+import { captureStdout, loadEvent, TEST_SECRETS, withEnv } from './support/events';
 import { readZip } from './support/zip';
 
 // A value that must never reach the template or the zip, even when it is in the deploying shell.
@@ -26,10 +31,9 @@ let plain: Packaged;
 let withKey: Packaged;
 
 beforeAll(async () => {
-  [plain, withKey] = await Promise.all([
-    packageIsolated([], env),
-    packageIsolated(['--param', 'requireApiKey=true'], env),
-  ]);
+  // One after the other, as two consecutive deploys: the second one is the update of the first.
+  plain = await packageIsolated([], env);
+  withKey = await packageIsolated(['--param', 'requireApiKey=true'], env);
 }, 90_000);
 
 afterAll(() => {
@@ -112,6 +116,59 @@ describe('the check function', () => {
   });
 });
 
+describeWithSystem(
+  'runtimeNode',
+  `the packaged zip on Node.js ${RUNTIME_NODE_MAJOR}, as Lambda runs it`,
+  () => {
+    const fixtures = readdirSync(path.join(__dirname, 'events')).map((file) => file.replace(/\.json$/, ''));
+    const ORIGIN = 'https://d111111abcdef8.cloudfront.net';
+    const answer = (response: { statusCode: number; body?: string }) => ({
+      status: response.statusCode,
+      body: response.body ? JSON.parse(response.body) : undefined,
+    });
+
+    it('answers every test event as the source handler does here, without loading the SDK', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'chapter03-zip-runtime-'));
+      try {
+        writeFileSync(path.join(dir, 'check.js'), readZip(plain.zip).get('src/check.js') as Buffer);
+        writeFileSync(path.join(dir, 'events.json'), JSON.stringify(fixtures.map((name) => loadEvent(name))));
+        const script = `
+        const { handler } = require('./check.js');
+        const events = require('./events.json');
+        (async () => {
+          const answers = [];
+          for (const event of events) {
+            const { statusCode, body } = await handler(event, { awsRequestId: 'zip-smoke' });
+            answers.push({ status: statusCode, body: body ? JSON.parse(body) : undefined });
+          }
+          const sdk = Object.keys(require.cache).filter((file) => file.includes('aws-sdk'));
+          process.stderr.write(JSON.stringify({ node: process.versions.node, answers, sdk }));
+        })();`;
+        const run = spawnSync(runtimeNode() as string, ['-e', script], {
+          cwd: dir,
+          env: { PATH: process.env.PATH, ALLOWED_ORIGIN: ORIGIN, ...TEST_SECRETS },
+          encoding: 'utf8',
+        });
+        const zipped = JSON.parse(run.stderr);
+        const expected = [];
+        for (const name of fixtures) {
+          resetSecrets();
+          const { result } = await withEnv({ ALLOWED_ORIGIN: ORIGIN, ...TEST_SECRETS }, () =>
+            captureStdout(() => handler(loadEvent(name), { awsRequestId: 'zip-smoke' })),
+          );
+          expected.push(answer(result));
+        }
+        expect(zipped.node).toMatch(new RegExp(`^${RUNTIME_NODE_MAJOR}\\.`));
+        expect(fixtures.length).toBeGreaterThan(15);
+        expect(zipped.answers).toEqual(expected);
+        expect(zipped.sdk).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
+
 describe('least privilege', () => {
   // biome-ignore lint/suspicious/noExplicitAny: IAM statements are free-form JSON
   const statements = (): any[] =>
@@ -184,5 +241,45 @@ describe('the API', () => {
     const value = JSON.stringify(plain.template.Outputs?.CheckUrl?.Value);
     expect(value).toContain('.execute-api.');
     expect(value).toContain(`/${settings.stage}/check`);
+  });
+});
+
+describe('a second deploy (the update CloudFormation makes of the first)', () => {
+  const deploymentIds = (packaged: Packaged) =>
+    Object.entries(packaged.template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::ApiGateway::Deployment')
+      .map(([id]) => id);
+
+  it('makes a new API deployment, as osls does on every deploy', () => {
+    expect(deploymentIds(plain)).toHaveLength(1);
+    expect(deploymentIds(withKey)).toHaveLength(1);
+    expect(deploymentIds(withKey)).not.toEqual(deploymentIds(plain));
+  });
+
+  it('holds nothing CloudFormation refuses on an update, either way round', () => {
+    expect(updateRefusals(plain.template, withKey.template)).toEqual([]);
+    expect(updateRefusals(withKey.template, plain.template)).toEqual([]);
+  });
+
+  it('would be refused with the stage settings in the deployment, as the first version of the plugin put them', () => {
+    const second = structuredClone(withKey.template);
+    const [id] = deploymentIds(withKey) as [string];
+    (second.Resources[id]?.Properties as Record<string, unknown>).StageDescription = {
+      MethodSettings: [
+        { HttpMethod: '*', ResourcePath: '/*', ThrottlingBurstLimit: 20, ThrottlingRateLimit: 10 },
+      ],
+    };
+    expect(updateRefusals(plain.template, second)).toEqual([
+      `${id}: StageDescription cannot be specified when stage referenced by StageName (${settings.stage}) already exists`,
+    ]);
+  });
+
+  it("would be refused changing a create-only property of a resource named by the template (the role's Path)", () => {
+    const second = structuredClone(withKey.template);
+    const role = Object.values(second.Resources).find((r) => r.Type === 'AWS::IAM::Role');
+    (role?.Properties as Record<string, unknown>).Path = '/workshop/';
+    expect(updateRefusals(plain.template, second)).toEqual([
+      expect.stringMatching(/^IamRoleLambdaExecution: Path is create-only and changes/),
+    ]);
   });
 });

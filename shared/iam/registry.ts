@@ -22,6 +22,8 @@ export interface TypeFacts {
     readonly required?: readonly string[];
     readonly additionalProperties?: boolean;
     readonly readOnlyProperties?: readonly string[];
+    /** Changing one of these replaces the resource. */
+    readonly createOnlyProperties?: readonly string[];
   };
 }
 
@@ -93,6 +95,9 @@ export function factsOf(published: Schema): TypeFacts {
       ...(stripped.definitions ? { definitions: stripped.definitions as Schema } : {}),
       ...(published.required ? { required: published.required as string[] } : {}),
       ...(published.additionalProperties === false ? { additionalProperties: false } : {}),
+      ...(published.createOnlyProperties
+        ? { createOnlyProperties: published.createOnlyProperties as string[] }
+        : {}),
       ...(published.readOnlyProperties
         ? { readOnlyProperties: published.readOnlyProperties as string[] }
         : {}),

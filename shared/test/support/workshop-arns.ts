@@ -24,7 +24,8 @@ type Json = unknown;
 function generatedBucketName(stack: string, logicalId: string): string {
   // CloudFormation: <stack name>-<logical id>-<random>, lowercase, at most 63 characters.
   const random = createHash('sha256').update(`${stack}/${logicalId}`).digest('hex').slice(0, 13);
-  return `${stack}-${logicalId}`.toLowerCase().slice(0, 63 - 14) + `-${random}`;
+  const prefix = `${stack}-${logicalId}`.toLowerCase().slice(0, 63 - 14);
+  return `${prefix}-${random}`;
 }
 
 /** Resolve the intrinsic functions that make names (Ref, Fn::Join, Fn::Sub, Fn::GetAtt Arn, Fn::ImportValue). */

@@ -1,6 +1,7 @@
 /**
- * The least-privilege policy learners attach instead of the article's AdministratorAccess
- * (shared/iam/deployer-policy.json), proven against AWS's own data rather than against our expectations:
+ * The stacks against AWS's own data rather than against our expectations: every packaged template's
+ * resources against the CloudFormation registry's schemas, and the least-privilege policy learners attach
+ * instead of the article's AdministratorAccess (shared/iam/deployer-policy.json):
  *
  * - what CloudFormation needs for every resource of every packaged template (each condition): the
  *   create, read, update, delete and tagging permissions the CloudFormation registry publishes for its type
@@ -26,6 +27,7 @@ import { REPO_ROOT } from '../src/env';
 import { packageIsolated } from '../src/serverless-package';
 import { actionFacts, decide } from './support/iam-simulator';
 import { actionsOf, type SdkCall, sdkCallsIn, sourceFiles } from './support/sdk-calls';
+import { schemaProblems } from './support/template-schemas';
 import {
   ACCOUNT,
   CATALOG_TYPES,
@@ -505,7 +507,7 @@ describe('the deployer policy is well-formed by AWS data', () => {
             formats.push(
               format
                 .trim()
-                .replace('${Partition}', 'aws')
+                .replace(/\$\{Partition\}/, 'aws')
                 .replace(/\$\{[^}]+\}/g, '*'),
             );
           }
@@ -549,5 +551,51 @@ describe('the deployer policy is well-formed by AWS data', () => {
     const sids = statements.map((s) => s.Sid);
     expect(new Set(sids).size).toBe(sids.length);
     for (const statement of statements) expect(statement.Effect).toBe('Allow');
+  });
+});
+
+describe('the packaged templates against the registry schemas', () => {
+  it.each(
+    VARIANTS.map((variant, index) => [`${variant.chapter} ${variant.args.join(' ')}`.trim(), index] as const),
+  )(
+    '%s: every property known to its type, required ones present, literal values valid, nothing read-only',
+    (_name, index) => {
+      const { template } = stacks[index] as Stack;
+      expect(Object.keys(template.Resources).length).toBeGreaterThan(2);
+      expect(schemaProblems(template)).toEqual([]);
+    },
+  );
+
+  it('catches what CloudFormation would refuse: an unknown property, a missing one, a value off the enum', () => {
+    const { template } = stacks[3] as Stack; // chapter 03
+    const broken = structuredClone(template);
+    const entries = Object.values(broken.Resources);
+    const fn = entries.find((r) => r.Type === 'AWS::Lambda::Function')?.Properties as Record<string, unknown>;
+    fn.Architectures = ['x86'];
+    fn.Timeout = 'soon';
+    fn.Memory = 128;
+    const group = entries.find((r) => r.Type === 'AWS::Logs::LogGroup')?.Properties as Record<
+      string,
+      unknown
+    >;
+    group.RetentionInDays = 15;
+    const role = entries.find((r) => r.Type === 'AWS::IAM::Role')?.Properties as Record<string, unknown>;
+    delete role.AssumeRolePolicyDocument;
+    role.Arn = 'arn:aws:iam::123456789012:role/x';
+    const found = schemaProblems(broken).map((p) => `${p.type} ${p.at} ${p.problem}`);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^AWS::Lambda::Function \/Architectures\/0 must be equal to one of the allowed values/,
+        ),
+        expect.stringMatching(/^AWS::Lambda::Function \/Timeout must be integer/),
+        expect.stringMatching(/^AWS::Lambda::Function \/ must NOT have additional properties \(Memory\)/),
+        expect.stringMatching(
+          /^AWS::Logs::LogGroup \/RetentionInDays must be equal to one of the allowed values/,
+        ),
+        expect.stringMatching(/^AWS::IAM::Role \/ must have required property 'AssumeRolePolicyDocument'/),
+        expect.stringMatching(/^AWS::IAM::Role \/properties\/Arn is read-only/),
+      ]),
+    );
   });
 });
