@@ -12,7 +12,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandLine } from '../src/cli';
+import { parseCommandLine, say } from '../src/cli';
 import { LOCAL_DATA_PATH, REPO_ROOT } from '../src/env';
 import { type Exercise, fromRoot, runCheck } from '../src/exercise';
 import { starterCommit, starterText, withCopy } from '../src/exercise-files';
@@ -27,10 +27,6 @@ const USAGE = `Usage: npm run exercise [-- <chapter|exercise>] [--hint | --solut
   npm run exercise -- --solutions       every starter fails its check, every reference passes (CI)`;
 
 const HINTS_FILE = path.join(LOCAL_DATA_PATH, 'exercise-hints.json');
-
-function say(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
 
 function select(target: string | undefined): Exercise[] {
   if (target === undefined) return [...ALL_EXERCISES];
