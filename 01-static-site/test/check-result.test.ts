@@ -3,6 +3,7 @@
  * "The answers of POST /check"), and of the failures around it.
  */
 import {
+  LEGACY_CAUTION,
   NOT_AUTHENTIC_TITLE,
   normaliseSignature,
   viewForMissingApi,
@@ -22,16 +23,21 @@ describe('viewForResponse', () => {
       scheme: 'Original signature (bills from 2019)',
       email: 'jane.doe@example.com',
       billNumber: '2019-0042',
+      // Anyone holding one bill can make such a signature: the page says so, and where it is explained.
+      caution: LEGACY_CAUTION,
     });
+    expect(LEGACY_CAUTION).toContain('Why it is not a signature: shared/README.md');
   });
 
-  it('shows an authentic token, with its expiry date when it has one', () => {
+  it('shows an authentic token, with its expiry date when it has one, and no caution', () => {
     const body = { authentic: true, scheme: 'token', bill, text: '…', keyId: 'demo', expiresAt: 1893456000 };
-    expect(viewForResponse(200, JSON.stringify(body))).toMatchObject({
+    const view = viewForResponse(200, JSON.stringify(body));
+    expect(view).toMatchObject({
       kind: 'authentic',
       scheme: 'Signed token (HMAC-SHA256)',
       expires: '2030-01-01',
     });
+    expect(view).not.toHaveProperty('caution');
   });
 
   it('says "not an authentic signature", the API detail and what to do next on a 400', () => {

@@ -192,6 +192,48 @@ describeWithSystem(
       await page.screenshot({ path: screenshotPath('check-phone.png'), fullPage: true });
     });
 
+    /** Where the email's lines end: the character before each break (the dd's text only). */
+    async function emailLineEnds(email: string): Promise<{ lines: number; before: string[] }> {
+      return page
+        .getByRole('status')
+        .locator('dd', { hasText: email })
+        .evaluate((dd) => {
+          const text = dd.textContent ?? '';
+          const tops: number[] = [];
+          const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (let i = 0; i < (node.textContent ?? '').length; i++) {
+              const range = document.createRange();
+              range.setStart(node, i);
+              range.setEnd(node, i + 1);
+              tops.push(Math.round(range.getClientRects()[0]?.top ?? 0));
+            }
+          }
+          const before = tops.flatMap((top, i) =>
+            i > 0 && top !== tops[i - 1] ? [text[i - 1] as string] : [],
+          );
+          return { lines: new Set(tops).size, before };
+        });
+    }
+
+    it('on a 390 px phone, shows the email of a genuine bill on one line, a long one cut only after @ . or -', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await check(encode(SIGNATURE_KEY, `${BILL.email}#${BILL.billNumber}`));
+      expect((await emailLineEnds(BILL.email)).lines).toBe(1);
+      const long = 'jean-baptiste.poquelin-de-la-fontaine@example.com';
+      await check(encode(SIGNATURE_KEY, `${long}#${BILL.billNumber}`));
+      await page.screenshot({ path: screenshotPath('check-phone-long-email.png'), fullPage: true });
+      const { before } = await emailLineEnds(long);
+      for (const character of before) expect('@.-').toContain(character);
+    });
+
+    it('says, beside a genuine legacy signature, that one bill is enough to forge one, and where that is explained', async () => {
+      const text = await check(encode(SIGNATURE_KEY, `${BILL.email}#${BILL.billNumber}`));
+      expect(text).toContain('Authentic signature');
+      expect(text).toMatch(/one bill is enough to recover/);
+      expect(text).toContain('Why it is not a signature');
+    });
+
     it('made no request to any other host and logged no error, on any of the pages above', () => {
       expect(foreignRequests).toEqual([]);
       // Chromium logs every 4xx answer as a console error: the API's 400 for a forged signature (the

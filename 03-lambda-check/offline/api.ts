@@ -77,9 +77,12 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
   const port = options.port ?? (await freePort());
   let lambdaPort = options.lambdaPort ?? (await freePort());
   while (lambdaPort === port) lambdaPort = await freePort();
-  // Inside .esbuild (git-ignored), one folder per server: serverless-esbuild only takes a relative path.
-  const buildFolder = path.join('.esbuild', `offline-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const removeBuild = () => rmSync(path.join(CHAPTER_DIR, buildFolder), { recursive: true, force: true });
+  // .esbuild/<this folder> (serverless.yml): one per server. serverless-esbuild deletes its own build folder
+  // after a package, a deploy or an invoke; each of those gets a folder of its own, so none of them deletes
+  // the one a running server serves from.
+  const buildFolder = `offline-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const removeBuild = () =>
+    rmSync(path.join(CHAPTER_DIR, '.esbuild', buildFolder), { recursive: true, force: true });
   const env = childEnv(source, buildFolder);
   let service: Service;
   try {

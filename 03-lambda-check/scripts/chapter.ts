@@ -9,7 +9,7 @@ import { type Fail, failWith, parseCommandLine, say } from '../../shared/src/cli
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { isListening, localBin } from '../../shared/src/process';
+import { isListening, localBin, portChoice } from '../../shared/src/process';
 import { type OfflineApi, startOfflineApi } from '../offline/api';
 import { ensureParameters, SetupError } from './aws-setup';
 
@@ -43,31 +43,39 @@ const EXAMPLE_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 
 const fail: Fail = failWith('chapter:3');
 
-/** curl lines a learner can paste: a genuine legacy signature, a genuine token, and the article's forgery. */
+/**
+ * What a learner pastes: each signature on a line of its own (for the check page and Postman), then the
+ * curl command that sends it. A genuine legacy signature, a genuine token, and the article's forgery.
+ */
 function curlExamples(checkUrl: string, apiKeyHeader = ''): string[] {
   const lines: string[] = [];
   const key = process.env.SIGNATURE_KEY;
   const keys = process.env.SIGNING_KEYS;
   if (key) {
     const signature = encode(key, `${EXAMPLE_BILL.email}#${EXAMPLE_BILL.billNumber}`);
-    lines.push("A genuine legacy signature (the article's kind, made with SIGNATURE_KEY):");
+    lines.push(
+      "A genuine legacy signature (the article's kind, made with SIGNATURE_KEY), then the curl that sends it:",
+    );
+    lines.push(`  ${signature}`);
     lines.push(`  curl -i${apiKeyHeader} -X POST ${checkUrl} --data-binary '${signature}'`);
   }
   if (keys) {
     const token = sign(EXAMPLE_BILL, parseKeyring(keys));
-    lines.push('A genuine token (made with SIGNING_KEYS), sent as JSON:');
+    lines.push('A genuine token (made with SIGNING_KEYS), then the curl that sends it as JSON:');
+    lines.push(`  ${token}`);
     lines.push(
       `  curl -i${apiKeyHeader} -X POST ${checkUrl} -H 'content-type: application/json' -d '{"signature":"${token}"}'`,
     );
   }
   lines.push("The article's forged signature, answered 400:");
+  lines.push('  skrttskrtttt');
   lines.push(`  curl -i${apiKeyHeader} -X POST ${checkUrl} --data-binary 'skrttskrtttt'`);
   return lines;
 }
 
 function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupError {
   return new SetupError(
-    `Port ${port} is already in use (${variable}). Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose another: ${variable}=<port> npm run chapter:3 -- --offline`,
+    `Port ${port} is already in use (${variable}). Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose others: ${portChoice(variable)} npm run chapter:3 -- --offline`,
   );
 }
 

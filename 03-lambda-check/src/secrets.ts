@@ -44,14 +44,23 @@ async function fromParameterStore(names: readonly string[], env: Env): Promise<M
   return new Map((answer.Parameters ?? []).map((p) => [p.Name ?? '', p.Value ?? '']));
 }
 
+function onThisMachine(url: string | undefined): boolean {
+  try {
+    return url !== undefined && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Each scheme's key, from the environment, else (deployed) from its SSM parameter. A missing key is not an
  * error of the whole service: that scheme's signatures get a 503 that names what to configure, and the other
  * scheme keeps working (a learner who follows the article has only SIGNATURE_KEY).
  */
 async function load(env: Env): Promise<Secrets> {
-  // Offline there is no Parameter Store to fall back on: the environment must hold the keys.
-  const ssm = !env.IS_OFFLINE;
+  // Offline there is no Parameter Store to fall back on, unless a stand-in on this machine plays it
+  // (AWS_ENDPOINT_URL_SSM, as chapter 05's demo does): never AWS's. Else the environment holds the keys.
+  const ssm = !env.IS_OFFLINE || onThisMachine(env.AWS_ENDPOINT_URL_SSM);
   const wanted = SCHEMES.filter((scheme) => !env[NEEDS[scheme].variable])
     .map((scheme) => env[NEEDS[scheme].parameter])
     .filter((name): name is string => ssm && Boolean(name));

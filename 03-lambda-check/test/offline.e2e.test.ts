@@ -3,9 +3,14 @@
  * forged and malformed signatures go over HTTP, as Postman or the web page would send them.
  */
 
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { isListening } from '../../shared/src/process';
-import { type OfflineApi, startOfflineApi } from '../offline/api';
+import { isListening, localBin } from '../../shared/src/process';
+import { CHAPTER_DIR, type OfflineApi, startOfflineApi } from '../offline/api';
 
 const SIGNATURE_KEY = 'offline-test-password';
 const SIGNING_KEYS = `e2e:${'k'.repeat(40)}`;
@@ -125,4 +130,25 @@ describe('chapter 03 offline API without secrets', () => {
     }
     expect(await isListening(port)).toBe(false);
   }, 60_000);
+});
+
+describe('chapter 03 offline API beside the chapter commands', () => {
+  // serverless-esbuild deletes its build folder when a package, a deploy or an invoke ends: that must not
+  // be the folder a running server serves from (every request would then be a 502).
+  it('keeps answering after serverless package ran in the chapter folder', async () => {
+    const output = mkdtempSync(path.join(tmpdir(), 'chapter03-package-'));
+    try {
+      expect((await post(legacy)).status).toBe(200);
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.CHECK_BUILD_FOLDER;
+      await promisify(execFile)(localBin('serverless'), ['package', '--package', output], {
+        cwd: CHAPTER_DIR,
+        env,
+      });
+      expect((await post(legacy)).status).toBe(200);
+      expect((await post('skrttskrtttt')).status).toBe(400);
+    } finally {
+      rmSync(output, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

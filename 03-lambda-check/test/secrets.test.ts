@@ -142,10 +142,19 @@ describe('secrets from SSM Parameter Store', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('offline (IS_OFFLINE) never falls back on SSM', async () => {
-    await withEnv({ ...deployed(), IS_OFFLINE: 'true' }, async () => {
+  it("offline (IS_OFFLINE) never falls back on AWS's SSM, only on a stand-in on this machine", async () => {
+    const offline = { ...deployed(), IS_OFFLINE: 'true' };
+    await withEnv({ ...offline, AWS_ENDPOINT_URL_SSM: undefined }, async () => {
+      expect((await check('legacy-raw-text')).status).toBe(503);
+    });
+    await withEnv({ ...offline, AWS_ENDPOINT_URL_SSM: 'https://ssm.eu-west-3.amazonaws.com' }, async () => {
       expect((await check('legacy-raw-text')).status).toBe(503);
     });
     expect(calls).toHaveLength(0);
+    resetSecrets();
+    await withEnv(offline, async () => {
+      expect((await check('legacy-raw-text')).status).not.toBe(503);
+    });
+    expect(calls).toHaveLength(1);
   });
 });

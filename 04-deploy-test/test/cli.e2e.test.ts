@@ -140,6 +140,29 @@ describe('npm run chapter:4, finding the deployed API', () => {
     }
   }, 60_000);
 
+  it('with --url and the keys in the environment, needs no AWS credentials and no SITE_ORIGIN', async () => {
+    const keys = { SIGNATURE_KEY: 'url-key', SIGNING_KEYS: `url:${'u'.repeat(40)}` };
+    const api = await startOfflineApi({ env: keys });
+    try {
+      const { code, stdout, stderr } = await chapter4(
+        ['--url', api.checkUrl, '--junit', path.join(scratch, 'url.xml')],
+        cleanEnv(keys),
+      );
+      expect(stderr).not.toContain('No AWS credentials');
+      expect(stdout).toContain(
+        'Signing with the keys from SIGNATURE_KEY and SIGNING_KEYS (.env or the environment).',
+      );
+      expect(stdout).toContain(
+        'Site origin (CORS): http://localhost:8080, from shared/settings.json, as chapter 02',
+      );
+      expect(stdout).toContain('set SITE_ORIGIN to your site');
+      expect(stdout).toMatch(/^(\d+) of \1 Postman tests passed, 12 requests in [\d.]+ s\.$/m);
+      expect(code).toBe(0);
+    } finally {
+      await api.stop();
+    }
+  }, 60_000);
+
   it('fails clearly when the deployed API is unreachable', async () => {
     // The stack points at a closed port, as a removed API would be: the run must fail and say why.
     const closed = `http://127.0.0.1:${await freePort()}/dev/check`;

@@ -111,6 +111,15 @@ const LEVEL_WORDS: Record<string, Level> = {
 };
 const MAX_QUEUED_EVENTS = 10_000;
 
+/** The duration a function logs of itself (`"durationMs": n` in a JSON line), if it does. */
+function ownDurationMs(lines: readonly { text: string }[]): number | undefined {
+  for (const { text } of lines) {
+    const match = /"durationMs"\s*:\s*(\d+(?:\.\d+)?)/.exec(text);
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
+
 function containerStreamName(now: number): string {
   const d = new Date(now);
   const date = `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
@@ -273,9 +282,17 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
     const end = invocation.end ?? { at: invocation.lastAt };
     const measured = end.at - invocation.startedAt;
     const timedOut = end.timedOut === true;
-    const durationMs = timedOut ? timeoutSeconds * 1000 : (end.durationMs ?? measured);
+    let durationMs = timedOut ? timeoutSeconds * 1000 : (end.durationMs ?? measured);
     // On a cold start, what serverless-offline spent before the handler ran: loading it, as Lambda's INIT.
-    const initDurationMs = invocation.cold && !timedOut ? Math.max(0, measured - durationMs) : undefined;
+    let initDurationMs = invocation.cold && !timedOut ? Math.max(0, measured - durationMs) : undefined;
+    // Read together (a busy machine reads both lines at once), the lines say nothing of the load. Then
+    // serverless-offline's Duration, which includes the load on a cold start, less what the function says it
+    // spent (its JSON line's durationMs), is the load: never "init 0.00 ms".
+    const own = ownDurationMs(invocation.lines);
+    if (initDurationMs !== undefined && initDurationMs < 1 && own !== undefined && durationMs > own) {
+      initDurationMs = durationMs - own;
+      durationMs = own;
+    }
     const billedDurationMs = Math.ceil(durationMs + (initDurationMs ?? 0));
     const maxMemoryUsedMb = options.maxMemoryUsedMb?.();
     enqueue(stream, invocation.startedAt, startLine(requestId));

@@ -3,11 +3,11 @@
  * Tails the check function's CloudWatch log group (or --log-group NAME), on AWS or with --offline on the
  * local endpoint. See 05-logs/README.md.
  */
-import { endpointFor } from '../../shared/src/aws';
+import { endpointFor, explainAwsError } from '../../shared/src/aws';
 import { type Fail, failWith, parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port, region } from '../../shared/src/config';
 import { isListening } from '../../shared/src/process';
-import { localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
+import { createLogsClient, localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
 import { parseDuration, parseSince } from '../src/durations';
 import { FORMATS, type Format, formatTime } from '../src/render';
 import { TailError, tailLogs } from '../src/tail';
@@ -88,6 +88,17 @@ async function main(): Promise<void> {
   const notice = (text: string) => {
     if (process.stderr.writable) process.stderr.write(`${text}\n`);
   };
+  if (!values.offline) {
+    // Credentials first, resolved on this machine: no "Tailing ... on AWS" line before a missing one.
+    const client = createLogsClient();
+    try {
+      await client.config.credentials();
+    } catch (error) {
+      problem(explainAwsError(error));
+    } finally {
+      client.destroy();
+    }
+  }
   if (values.follow) {
     notice(
       `Tailing ${logGroup} on ${where}, from ${formatTime(since, values.utc ?? false, true)}${values.utc ? '' : ' (local time)'}. Ctrl-C stops.`,

@@ -23,7 +23,7 @@ import {
 import { readWindow } from './read-window';
 import { exponentialBackoff, isRetryable, isThrottling, sleep } from './retry';
 import { OccurrenceCounter } from './seen-events';
-import type { Tailing } from './tail';
+import type { Tailing } from './tailing';
 
 /** Live Tail cannot be used here (or no longer): poll instead, from `resumeFrom` if set. */
 export class LiveUnavailable extends Error {

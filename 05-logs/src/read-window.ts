@@ -6,7 +6,7 @@
  */
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { OccurrenceCounter } from './seen-events';
-import type { Tailing } from './tail';
+import type { Tailing } from './tailing';
 
 export class WindowReader {
   private nextToken: string | undefined;

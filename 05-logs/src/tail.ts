@@ -22,6 +22,9 @@ import { type Format, formatTime, Renderer, type TailEvent } from './render';
 import { exponentialBackoff, isThrottling, withRetry } from './retry';
 import { eventKey, type OccurrenceCounter, SeenEvents } from './seen-events';
 import { StatusLine } from './status-line';
+import { type RawEvent, TailError, type Tailing, type TailResult, type TailStats } from './tailing';
+
+export { TailError, type TailResult, type TailStats } from './tailing';
 
 export interface TailOptions extends LogsClientOptions {
   readonly logGroup: string;
@@ -60,70 +63,6 @@ export interface TailOptions extends LogsClientOptions {
   readonly maxAttempts?: number;
   /** The AWS account id, for the group's ARN when DescribeLogGroups is denied. Default: STS. */
   readonly accountId?: () => Promise<string>;
-}
-
-export interface TailStats {
-  printed: number;
-  requests: number;
-  pages: number;
-  retries: number;
-  throttled: number;
-  liveSessions: number;
-  liveResumed: number;
-  backfills: number;
-  /** The most events remembered at once for deduplication (bounded). */
-  rememberedPeak: number;
-  pollIntervalMs: number;
-  /** The shortest poll interval allowed now: raised by throttling, brought back by calls that pass. */
-  paceFloorMs: number;
-}
-
-export interface TailResult {
-  readonly mode: 'history' | 'live' | 'poll';
-  /** `closed`: the output went away (a closed pipe). */
-  readonly reason: 'done' | 'idle' | 'aborted' | 'closed';
-  readonly stats: TailStats;
-}
-
-export class TailError extends Error {
-  override readonly name = 'TailError';
-  constructor(
-    message: string,
-    readonly code: 'NO_GROUP' | 'AWS' | 'LIVE_UNAVAILABLE',
-    cause?: unknown,
-  ) {
-    super(message, { cause });
-  }
-}
-
-/** What the parts of the tail (live-tail.ts, polling.ts, read-window.ts) use of it. */
-export interface Tailing {
-  readonly client: CloudWatchLogsClient;
-  readonly logGroup: string;
-  readonly filterPattern: string | undefined;
-  readonly signal: AbortSignal;
-  readonly stopped: boolean;
-  readonly stats: TailStats;
-  readonly late: LateEvents;
-  /** Nothing before this timestamp is read again. */
-  readonly horizon: number;
-  advanceHorizon(to: number, keepPrintedWithinMs: number): void;
-  call<T>(what: string, send: (signal: AbortSignal) => Promise<T>): Promise<T>;
-  printOnce(events: readonly RawEvent[], source: OccurrenceCounter): number;
-  /** The history is printed: the idle clock starts. */
-  following(): void;
-  notice(text: string): void;
-  status(state: string): void;
-  timeOf(timestamp: number): string;
-}
-
-/** An event as FilterLogEvents or Live Tail hand it over. */
-export interface RawEvent {
-  logStreamName?: string;
-  timestamp?: number;
-  message?: string;
-  ingestionTime?: number;
-  eventId?: string;
 }
 
 const TEN_MINUTES_MS = 10 * 60_000;
@@ -218,7 +157,7 @@ class Tail implements Tailing {
             overlapMs: options.liveOverlapMs ?? 3000,
             silentAfterMs: options.liveSilentAfterMs ?? 5000,
           };
-          await followLive(this, arn ?? (await this.arnFromAccount()), since, liveOptions);
+          await followLive(this, arn ?? (await this.groupArnFromAccount()), since, liveOptions);
           return this.result(mode);
         } catch (error) {
           if (!(error instanceof LiveUnavailable)) throw error;
@@ -321,10 +260,7 @@ class Tail implements Tailing {
         onRetry: (error, wait) => {
           this.stats.retries++;
           const throttled = isThrottling(error);
-          if (throttled) {
-            this.stats.throttled++;
-            this.pace.throttled();
-          }
+          if (throttled) this.stats.throttled++;
           const name = throttled ? 'throttled' : (error as Error).name || 'error';
           this.status(`${name} on ${what}, retrying in ${(wait / 1000).toFixed(1)} s`);
         },
@@ -332,7 +268,8 @@ class Tail implements Tailing {
     );
   }
 
-  private async arnFromAccount(): Promise<string> {
+  /** The ARN built from the account id (DescribeLogGroups denied); without it, no Live Tail. */
+  private async groupArnFromAccount(): Promise<string> {
     try {
       const account = await (this.options.accountId ?? (() => callerAccountId(this.options)))();
       return groupArn(await this.client.config.region(), account, this.logGroup);

@@ -267,4 +267,25 @@ describe('npm run demo:logs', () => {
     expect(reports[1]).toMatch(/REPORT [\d.]+ ms \(billed \d+ ms\) · \d+\/128 MB$/);
     expect(stdout).toContain('Both requests are in the logs: the 400 says why, with its request id. Done.');
   }, 60_000);
+
+  it('--scenario secret-missing: the symptom, the ERROR line that names the missing secret, the fix', async () => {
+    const [logsPort, apiPort, lambdaPort] = [await freePort(), await freePort(), await freePort()];
+    const { code, stdout, stderr } = await script('demo.ts', ['--scenario', 'secret-missing'], {
+      LOGS_PORT: String(logsPort),
+      LOGS_DIR: path.join(dir, 'scenario-logs'),
+      API_PORT: String(apiPort),
+      LAMBDA_PORT: String(lambdaPort),
+      SIGNATURE_KEY: 'demo-test-password',
+      SIGNING_KEYS: `demo:${'k'.repeat(43)}`,
+    });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const lines = stdout.split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l));
+    expect(at(/^ {3}HTTP 200 /)).toBeGreaterThan(0);
+    expect(at(/^ {3}HTTP 503 in \d+ ms: \{"error":"not-configured"/)).toBeGreaterThan(at(/^ {3}HTTP 200 /));
+    expect(stdout).toMatch(
+      /\$ npm run chapter:5 -- --offline --since \S+ --filter-pattern '\{ \$\.level = "ERROR" \}'\n\d\d:\d\d:\d\d\.\d{3} [0-9a-f]{8} ERROR status=503 outcome=not-configured scheme=legacy reason="SIGNATURE_KEY is not set/,
+    );
+    expect(lines.slice(at(/^f\. Back to normal/)).join('\n')).toMatch(/HTTP 200 /);
+  }, 90_000);
 });

@@ -251,6 +251,56 @@ describe('the tail, live (StartLiveTail)', () => {
     expect(result.stats.backfills).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
+  it('prints each event once through cut sessions, SessionTimeoutException, throttled openings and sampled updates', async () => {
+    faulty = await startFaultyEndpoint(
+      logs.endpoint,
+      { liveFates: { cut: 1, timeout: 1, after: [300, 700] }, liveThrottleRate: 0.3, liveSampleRate: 0.3 },
+      21,
+    );
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output);
+    const writing = writeEvents(1200, { everyMs: 15, batch: 5, lateShare: 0.05, maxLateMs: 3000 });
+    const result = await finish(output, writing, tail);
+    expect(result.mode).toBe('live');
+    expectExactlyOnce(messagesOf(output), writing.written);
+    expect((faulty.counts.liveDrops ?? 0) + (faulty.counts.liveTimeouts ?? 0)).toBeGreaterThanOrEqual(3);
+    expect(faulty.counts.eventsLeftOut).toBeGreaterThan(0);
+    expect(result.stats.liveResumed).toBeGreaterThanOrEqual(3);
+  }, 60_000);
+
+  it('notices a silent (half-open) session within seconds, says so in one line, and fills the gap', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { liveFates: { silent: 1, after: [400, 600] } }, 8);
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output, { liveSilentAfterMs: 500 });
+    const writing = writeEvents(600, { everyMs: 15, batch: 5 });
+    const result = await finish(output, writing, tail);
+    expectExactlyOnce(messagesOf(output), writing.written);
+    expect(faulty.counts.liveSilences).toBeGreaterThanOrEqual(1);
+    expect(tail.notices[0]).toMatch(
+      /^Live Tail sent nothing for 0\.5 s \(a dropped connection\?\): reopened it, and reading back what came since \d\d:\d\d:\d\d\.\d{3}\.$/,
+    );
+    expect(tail.notices).toHaveLength(result.stats.liveResumed);
+  }, 60_000);
+
+  it('says so in one line when the account has no Live Tail session left (a classroom), and polls gently', async () => {
+    faulty = await startFaultyEndpoint(logs.endpoint, { refuseLiveWith: 'LimitExceededException' }, 3);
+    const history = writeEvents(50, { everyMs: 0, batch: 50 });
+    await history.done;
+    const output = new Collector();
+    const tail = follow(faulty.endpoint, output);
+    await output.waitFor(/"message"/, 50, 10_000);
+    await sleep(300);
+    tail.stop();
+    const result = await tail.running;
+    expect(result.mode).toBe('poll');
+    expect(tail.notices).toEqual([
+      expect.stringMatching(
+        /^Live Tail is not available here \(LimitExceededException: .*\): the account's Live Tail sessions are all taken \(a classroom\?\)\. Polling FilterLogEvents every 3 s instead, to leave room for the others\.$/,
+      ),
+    ]);
+    expect(result.stats.pollIntervalMs).toBeGreaterThanOrEqual(3000);
+  }, 30_000);
+
   it('falls back to polling, and says so, where Live Tail is refused', async () => {
     faulty = await startFaultyEndpoint(logs.endpoint, { refuseLiveWith: 'AccessDeniedException' }, 9);
     const output = new Collector();
@@ -302,11 +352,11 @@ describe('the parts of the tail', () => {
 
   it('paces polls: throttling raises the floor, polls that pass bring it back', () => {
     const pace = new Pace(1000, 8000);
-    pace.throttled();
-    pace.throttled();
-    expect(pace.floorMs).toBe(4000);
     pace.polled(3, true);
-    expect(pace.intervalMs).toBe(4000);
+    pace.polled(3, true);
+    expect([pace.floorMs, pace.intervalMs]).toEqual([2250, 2250]);
+    pace.polled(0, true);
+    expect(pace.intervalMs).toBe(3375);
     pace.polled(3, false);
     pace.polled(3, false);
     expect([pace.floorMs, pace.intervalMs]).toEqual([1000, 1000]);

@@ -32,9 +32,30 @@ export function percentile(values: number[], p: number): number {
 }
 
 let failures = 0;
+let reported = 0;
+
+/**
+ * The bench's last line and exit status, whatever its own code does at the end: they count its misses.
+ * A MISS is never followed by "All goals met", and a bench that stops early says so.
+ */
+function verdictOnExit(): void {
+  process.once('exit', (code) => {
+    const met = reported - failures;
+    let line: string;
+    if (code !== 0 && code !== undefined) {
+      line = `The bench stopped early (exit ${code}): ${met} of ${reported} goals met before it did${failures ? `, ${failures} missed` : ''}.`;
+    } else {
+      line = failures ? `${failures} of ${reported} goals missed.` : `All ${reported} goals met.`;
+    }
+    process.stdout.write(`${line}\n`);
+    if (failures && !code) process.exitCode = 1;
+  });
+}
 
 /** Print a figure next to its goal; the bench exits non-zero if any goal is missed. */
 export function report(name: string, figure: string, goal: string, met: boolean): void {
+  if (reported === 0) verdictOnExit();
+  reported += 1;
   failures += met ? 0 : 1;
   process.stdout.write(`${met ? 'MET ' : 'MISS'}  ${name.padEnd(52)} ${figure.padEnd(34)} goal: ${goal}\n`);
 }

@@ -4,11 +4,6 @@
  */
 import { region } from './config';
 
-// The workshop pins its SDK (package-lock.json): the SDK's notice that its 2027 releases need Node.js 22 is not
-// for learners, nor for tests. The SDK reads this when a client is made, and every process of the workshop
-// that makes one imports this module first (for clientOptions): this is the one place that says so.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 export interface ClientOptions {
   region: string;
 }

@@ -55,11 +55,25 @@ function runningCommand(): string {
   return `npm run ${script} -- <the same options>`;
 }
 
+/** Ports that go together: the API's HTTP port and serverless-offline's Lambda endpoint are taken together. */
+const PORT_PAIRS: Readonly<Record<string, string>> = { API_PORT: 'LAMBDA_PORT', LAMBDA_PORT: 'API_PORT' };
+
+/** `API_PORT=<port> LAMBDA_PORT=<port>`: what to set to move off a taken port (and the one that goes with it). */
+export function portChoice(variable: string): string {
+  const pair = PORT_PAIRS[variable];
+  return pair
+    ? `${[variable, pair]
+        .sort()
+        .map((name) => `${name}=<port>`)
+        .join(' ')}`
+    : `${variable}=<port>`;
+}
+
 /** Throws a clear error naming the variable to change when a port is taken. */
 export async function assertPortFree(port: number, variable: string): Promise<void> {
   if (await isListening(port)) {
     throw new Error(
-      `Port ${port} is already in use (${variable}). Stop what uses it, or choose another: ${variable}=<port> ${runningCommand()}`,
+      `Port ${port} is already in use (${variable}). Stop what uses it, or choose ${PORT_PAIRS[variable] ? 'others' : 'another'}: ${portChoice(variable)} ${runningCommand()}`,
     );
   }
 }

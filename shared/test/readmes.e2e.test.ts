@@ -308,10 +308,16 @@ function registerReadme(file: string): void {
           for (const command of commandsOf(fence.text)) {
             const ran = await learner.run(command, RUN_TIMEOUT_MS);
             outputs.push(ran.output);
-            if (ran.code === 0 || !NO_CREDENTIALS.test(ran.output)) {
+            // Nothing before it but npm's own lines: no SDK notice, no "Tailing ... on AWS" that then fails.
+            const before = ran.output.split('\n').slice(
+              0,
+              ran.output.split('\n').findIndex((line) => NO_CREDENTIALS.test(line)),
+            );
+            const preamble = before.filter((line) => line.trim() && !line.startsWith('> '));
+            if (ran.code === 0 || !NO_CREDENTIALS.test(ran.output) || preamble.length > 0) {
               failed = true;
               throw new Error(
-                `${where}: \`${firstLine(command)}\` needs AWS; without credentials it should fail with "No AWS credentials were found." and what to do, but it exited ${ran.code} and printed:\n${indent(ran.output.split('\n').slice(-40))}`,
+                `${where}: \`${firstLine(command)}\` needs AWS; without credentials it should fail with "No AWS credentials were found." and what to do, first, but it exited ${ran.code} and printed:\n${indent(ran.output.split('\n').slice(-40))}`,
               );
             }
           }

@@ -3,6 +3,7 @@
  * emptying their buckets first, then the Lambda's log group; asks first unless --yes.
  */
 import { createInterface } from 'node:readline/promises';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { clientOptions, explainAwsError } from '../src/aws';
 import { parseCommandLine, say } from '../src/cli';
 import { region, stage } from '../src/config';
@@ -22,6 +23,13 @@ async function main(): Promise<number> {
   });
   loadDotEnv();
   const clients = awsTeardownClients(clientOptions());
+  // Credentials first, resolved on this machine: without them, that is the first thing to say.
+  const probe = new CloudFormationClient(clientOptions());
+  try {
+    await probe.config.credentials();
+  } finally {
+    probe.destroy();
+  }
   say(`Looking for the workshop's resources in ${region()}, stage ${stage()}...`);
   const plan = await planTeardown(clients, { withParameters: values.parameters ?? false });
   const lines = describePlan(plan);

@@ -17,6 +17,8 @@ export type ResultView =
       email: string;
       billNumber: string;
       expires?: string;
+      /** For a legacy signature: why it proves little, and where the workshop explains it. */
+      caution?: string;
     }
   | { kind: 'not-authentic'; title: string; detail?: string; next: string }
   | { kind: 'error'; title: string; detail: string };
@@ -27,6 +29,10 @@ const SCHEME_NAMES: Record<Scheme, string> = {
   legacy: 'Original signature (bills from 2019)',
   token: 'Signed token (HMAC-SHA256)',
 };
+
+/** The article's codec is not a signature: a genuine-looking one may be a forgery (shared/README.md). */
+export const LEGACY_CAUTION =
+  'An original signature only shows that it was made with our 2019 password, and one bill is enough to recover that password: anyone holding a bill can make others that pass this check. Bills now carry a signed token instead. Why it is not a signature: shared/README.md in the workshop.';
 
 const NEXT_STEP =
   'Copy the signature again from your bill, all of it, and check once more. If it still fails, the bill was not issued by 5€ pour rien: reply to the email that brought it and we will look.';
@@ -72,6 +78,7 @@ export function viewForResponse(status: number, body: string): ResultView {
         email,
         billNumber,
         ...(expires ? { expires } : {}),
+        ...(json.scheme === 'legacy' ? { caution: LEGACY_CAUTION } : {}),
       };
     }
   }

@@ -35,6 +35,15 @@ function add<K extends keyof HTMLElementTagNameMap>(
   return child;
 }
 
+/** An email that a narrow screen may wrap only after its "@", "." and "-" (a <wbr> there), never mid-word. */
+function addEmail(parent: HTMLElement, tag: 'dd', email: string): void {
+  const child = add(parent, tag);
+  for (const part of email.split(/(?<=[@.-])/)) {
+    if (child.childNodes.length > 0) child.append(document.createElement('wbr'));
+    child.append(document.createTextNode(part));
+  }
+}
+
 function render(region: HTMLElement, view: ResultView): void {
   region.replaceChildren();
   region.className = `result ${view.kind === 'authentic' ? 'result-ok' : view.kind === 'not-authentic' ? 'result-bad' : 'result-error'}`;
@@ -50,8 +59,10 @@ function render(region: HTMLElement, view: ResultView): void {
     if (view.expires) rows.push(['Valid until', view.expires]);
     for (const [term, value] of rows) {
       add(list, 'dt', term);
-      add(list, 'dd', value);
+      if (term === 'Email') addEmail(list, 'dd', value);
+      else add(list, 'dd', value);
     }
+    if (view.caution) add(region, 'p', view.caution).className = 'caution';
     return;
   }
   if (view.kind === 'not-authentic') {

@@ -1,11 +1,14 @@
 /**
- * A CloudWatch Logs endpoint that misbehaves the way the real one can: a proxy in front of the local
- * endpoint that answers some requests with ThrottlingException or a 5xx, answers some FilterLogEvents with
- * an empty page that still has a nextToken, and cuts Live Tail streams after a while. Faults are drawn from
- * a seeded generator, so a failing run can be replayed.
+ * A CloudWatch Logs endpoint that misbehaves the way a busy real one can: a proxy in front of the local
+ * endpoint that answers some requests with ThrottlingException or a 5xx, slowly, in small pages, some
+ * FilterLogEvents with an empty page that still has a nextToken; and whose Live Tail sessions are cut
+ * without a goodbye, end with SessionTimeoutException, go silent with the connection open (half-open),
+ * have some openings throttled and some updates sampled (events left out, `sampled: true`). Faults are
+ * drawn from a seeded generator, so a failing run can be replayed. The tests and the bench use it.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { LOOPBACK } from '../../../shared/src/process';
+import { encodeEvent, encodeException } from '../../offline/event-stream';
 
 export interface Faults {
   /** Share of requests answered 400 ThrottlingException. */
@@ -16,6 +19,24 @@ export interface Faults {
   readonly emptyPageRate?: number;
   /** Cut every Live Tail stream after this long. */
   readonly dropLiveAfterMs?: number;
+  /** FilterLogEvents pages of at most this many events (AWS's can be small). */
+  readonly pageSize?: number;
+  /** Each answer waits a random time in [min, max] ms. */
+  readonly latencyMs?: readonly [number, number];
+  /**
+   * Each Live Tail session meets one fate, drawn at its start with these weights, after a random time in
+   * `after` ms: cut without a goodbye, ended with SessionTimeoutException, or silent (kept open, nothing sent).
+   */
+  readonly liveFates?: {
+    readonly cut?: number;
+    readonly timeout?: number;
+    readonly silent?: number;
+    readonly after: readonly [number, number];
+  };
+  /** Share of StartLiveTail openings answered ThrottlingException. */
+  readonly liveThrottleRate?: number;
+  /** Share of Live Tail updates with events that are sampled: about half of them left out, `sampled: true`. */
+  readonly liveSampleRate?: number;
   /** Answer StartLiveTail with this error type (e.g. AccessDeniedException) instead. */
   readonly refuseLiveWith?: string;
   /** Answer these operations with AccessDeniedException. */
@@ -68,10 +89,23 @@ export async function startFaultyEndpoint(
     serverErrors: 0,
     emptyPages: 0,
     liveDrops: 0,
+    liveTimeouts: 0,
+    liveSilences: 0,
+    liveThrottled: 0,
+    sampledUpdates: 0,
+    eventsLeftOut: 0,
     forwarded: 0,
   };
+  const count = (name: string) => {
+    counts[name] = (counts[name] ?? 0) + 1;
+  };
+  /** Live Tail sessions still open, to draw their fate again when the faults change. */
+  const undecided = new Set<() => void>();
+  const between = ([min, max]: readonly [number, number]) => min + random() * (max - min);
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
+    if (faults.latencyMs)
+      await new Promise((resolve) => setTimeout(resolve, between(faults.latencyMs as [number, number])));
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.split('.')[1] ?? '';
     const faultable = faults.operations
@@ -97,6 +131,11 @@ export async function startFaultyEndpoint(
       answer(400, faults.refuseLiveWith, 'injected: no Live Tail here');
       return;
     }
+    if (operation === 'StartLiveTail' && random() < (faults.liveThrottleRate ?? 0)) {
+      count('liveThrottled');
+      answer(400, 'ThrottlingException', 'Rate exceeded');
+      return;
+    }
     if (faultable && random() < (faults.throttleRate ?? 0)) {
       counts.throttled = (counts.throttled ?? 0) + 1;
       answer(400, 'ThrottlingException', 'Rate exceeded');
@@ -110,7 +149,9 @@ export async function startFaultyEndpoint(
     }
     let forwardBody = body;
     if (operation === 'FilterLogEvents') {
-      const input = JSON.parse(body.toString('utf8') || '{}') as { nextToken?: string };
+      const input = JSON.parse(body.toString('utf8') || '{}') as { nextToken?: string; limit?: number };
+      if (faults.pageSize) input.limit = Math.min(input.limit ?? faults.pageSize, faults.pageSize);
+      forwardBody = Buffer.from(JSON.stringify(input));
       if (input.nextToken?.startsWith(EMPTY_TOKEN)) {
         // The page after an injected empty one: carry on where the real token said.
         const original = input.nextToken.slice(EMPTY_TOKEN.length);
@@ -136,6 +177,10 @@ export async function startFaultyEndpoint(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        if (operation === 'StartLiveTail' && upstreamRes.statusCode === 200) {
+          liveSession(upstreamRes, res);
+          return;
+        }
         upstreamRes.pipe(res);
         if (operation === 'StartLiveTail' && faults.dropLiveAfterMs !== undefined) {
           const timer = setTimeout(() => {
@@ -151,6 +196,85 @@ export async function startFaultyEndpoint(
     proxied.on('error', () => res.destroy());
     proxied.end(forwardBody);
   });
+
+  /** A Live Tail stream passed on message by message: sampled, and ended by its fate. */
+  function liveSession(upstream: IncomingMessage, res: import('node:http').ServerResponse): void {
+    let silent = false;
+    let buffered = Buffer.alloc(0);
+    upstream.on('data', (chunk: Buffer) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 4 && buffered.length >= buffered.readUInt32BE(0)) {
+        const length = buffered.readUInt32BE(0);
+        const frame = buffered.subarray(0, length);
+        buffered = buffered.subarray(length);
+        if (!silent && !res.destroyed) res.write(sample(frame));
+      }
+    });
+    upstream.on('end', () => {
+      if (!silent) res.end();
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const meet = (fate: 'cut' | 'timeout' | 'silent') => {
+      if (fate === 'cut') {
+        count('liveDrops');
+        upstream.destroy();
+        res.destroy();
+      } else if (fate === 'timeout') {
+        count('liveTimeouts');
+        res.end(encodeException('SessionTimeoutException', 'injected: the Live Tail session has timed out.'));
+        upstream.destroy();
+      } else {
+        // Half-open: the connection stays, nothing more comes (until the client gives up on it).
+        count('liveSilences');
+        silent = true;
+      }
+    };
+    // The session's fate is drawn under the faults of the moment (now, or when they change).
+    const decide = () => {
+      if (timer) return;
+      const fates = faults.liveFates;
+      if (fates) {
+        const kinds = (['cut', 'timeout', 'silent'] as const).filter((k) => (fates[k] ?? 0) > 0);
+        const total = kinds.reduce((sum, k) => sum + (fates[k] ?? 0), 0);
+        const draw = random() * total;
+        let sum = 0;
+        const fate =
+          kinds.find((k) => {
+            sum += fates[k] ?? 0;
+            return draw < sum;
+          }) ?? kinds[0];
+        if (fate) timer = setTimeout(() => meet(fate), between(fates.after));
+      } else if (faults.dropLiveAfterMs !== undefined) {
+        timer = setTimeout(() => meet('cut'), faults.dropLiveAfterMs);
+      }
+    };
+    decide();
+    undecided.add(decide);
+    res.on('close', () => {
+      clearTimeout(timer);
+      undecided.delete(decide);
+      upstream.destroy();
+    });
+  }
+
+  /** An event-stream frame, passed on, or a sessionUpdate with about half its events left out. */
+  function sample(frame: Buffer): Buffer {
+    if (!faults.liveSampleRate) return frame;
+    const headersLength = frame.readUInt32BE(4);
+    const headers = frame.subarray(12, 12 + headersLength).toString('latin1');
+    if (!headers.includes('sessionUpdate')) return frame;
+    const update = JSON.parse(frame.subarray(12 + headersLength, frame.length - 4).toString('utf8')) as {
+      sessionResults?: unknown[];
+      sessionMetadata?: { sampled?: boolean };
+    };
+    const results = update.sessionResults ?? [];
+    if (results.length < 2 || random() >= faults.liveSampleRate) return frame;
+    count('sampledUpdates');
+    const kept = results.filter(() => random() < 0.5);
+    counts.eventsLeftOut = (counts.eventsLeftOut ?? 0) + results.length - kept.length;
+    return encodeEvent('sessionUpdate', { sessionMetadata: { sampled: true }, sessionResults: kept });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
   const { port } = server.address() as { port: number };
   return {
@@ -158,6 +282,7 @@ export async function startFaultyEndpoint(
     counts,
     setFaults(next) {
       faults = next;
+      for (const decide of undecided) decide();
     },
     stop: () =>
       new Promise<void>((resolve) => {

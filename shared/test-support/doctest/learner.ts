@@ -175,7 +175,14 @@ export class Learner {
       child,
       output: '',
       code: undefined,
-      exited: new Promise((resolve) => child.once('close', (code) => resolve(code))),
+      exited: new Promise((resolve) =>
+        child.once('close', (code, signal) => {
+          // Killed from outside (not by a stop of ours): say by what, rather than "code null".
+          if (signal && this.servers.get(name) === server)
+            server.output += `\n[doctest: killed by ${signal}]\n`;
+          resolve(code);
+        }),
+      ),
     };
     void server.exited.then((code) => {
       server.code = code;
@@ -228,7 +235,7 @@ function repositoryFiles(): string[] {
       stdio: ['ignore', 'pipe', 'ignore'],
     })
       .split('\0')
-      .filter((file) => file && existsSync(path.join(REPO_ROOT, file)));
+      .filter((file) => file && file !== 'node_modules' && existsSync(path.join(REPO_ROOT, file)));
   } catch {
     const ignored = new Set([
       '.git',
