@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { exerciseSwap } from '../../shared/src/exercise-swap';
 import { filesUnder } from '../../shared/src/files';
 import { CONFIG_PATH, parseSiteConfig } from '../site/src/site-config';
 
@@ -80,6 +81,8 @@ async function compileAssets(outDir: string): Promise<Map<string, string>> {
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
+    // npm start -- --use-exercises: the learner's exercise files in place of the page's modules.
+    plugins: [exerciseSwap()],
   });
   // Source reference in the HTML -> the fingerprinted file esbuild wrote.
   const renamed = new Map<string, string>();

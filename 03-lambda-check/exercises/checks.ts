@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { attempt, type Exercise, expectThat, loadModule, shown } from '../../shared/src/exercise';
 import type { ReadResult, readSignature as ReadSignature } from '../src/request';
+import { functionExercise } from './function-checks';
 
 const EVENTS_DIR = path.join(__dirname, '..', 'test', 'events');
 
@@ -155,4 +156,4 @@ const readSignatureExercise: Exercise = {
   },
 };
 
-export const exercises: readonly Exercise[] = [readSignatureExercise];
+export const exercises: readonly Exercise[] = [readSignatureExercise, functionExercise];

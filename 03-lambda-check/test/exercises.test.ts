@@ -26,3 +26,16 @@ describeExercise(exercises, '3.1', [
     says: /spaces around the signature.*\(TODO 3\)/,
   },
 ]);
+
+describeExercise(exercises, '3.2', [
+  {
+    name: 'grants every SSM action',
+    edits: [['          Action: ssm:GetParameters', '          Action: ssm:*']],
+    says: /grants "ssm:\*": least privilege/,
+  },
+  {
+    name: 'always requires the API key on POST',
+    edits: [[`private: '\${strToBool(\${param:requireApiKey, "false"})}'`, 'private: true']],
+    says: /Deployed as is, no method may require an API key/,
+  },
+]);

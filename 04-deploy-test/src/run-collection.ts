@@ -41,6 +41,8 @@ export interface RunValues {
 
 export interface CollectionRunOptions {
   readonly target: Target;
+  /** Another version of the collection (an exercise's): the chapter's own file by default. */
+  readonly collection?: object;
   readonly values: RunValues;
   /** Write a JUnit XML report here. */
   readonly junitFile?: string;
@@ -156,7 +158,7 @@ export function runCollection(options: CollectionRunOptions): Promise<Collection
   return new Promise((resolve, reject) => {
     run(
       {
-        collection: COLLECTION_FILE,
+        collection: options.collection ?? COLLECTION_FILE,
         environment: ENVIRONMENT_FILES[options.target],
         envVar: environmentOverrides(options.values),
         folder: options.folder,

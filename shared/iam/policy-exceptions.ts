@@ -453,6 +453,11 @@ export const CODE_NOT_ON_THE_DEPLOYER: readonly { readonly paths: RegExp; readon
   { paths: /(^|\/)offline\//, reason: 'the offline stand-ins and their clients talk to 127.0.0.1 only' },
   { paths: /(^|\/)bench\//, reason: 'benches run against local endpoints' },
   {
+    paths: /^\d\d-[^/]+\/exercises\//,
+    reason:
+      "the exercises' checks talk to local stand-ins only; each exercise file stands for chapter code read here",
+  },
+  {
     paths: /^03-lambda-check\/src\//,
     reason:
       "the function's own code: it runs with the function's role (03-lambda-check/test/template.test.ts checks it)",

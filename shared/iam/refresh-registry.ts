@@ -1,5 +1,5 @@
 /**
- * npm run iam:registry [-- --from <folder>] [-- --type AWS::Service::Resource ...]
+ * npm run iam:registry [-- [--from <folder> [--published YYYY-MM]] [--type AWS::Service::Resource ...]]
  *
  * Rewrites shared/iam/cloudformation-registry.json, the project's snapshot of the CloudFormation registry
  * that the policy and template tests read. With AWS credentials (any identity that may call
@@ -15,7 +15,7 @@ import { region } from '../src/config';
 import { localBin } from '../src/process';
 import { factsOf, registry, type Schema, type TypeFacts } from './registry';
 
-const USAGE = `Usage: npm run iam:registry [-- --from <folder of registry schemas>] [-- --type <AWS::Service::Resource> ...]
+const USAGE = `Usage: npm run iam:registry [-- [--from <folder of registry schemas> [--published YYYY-MM]] [--type <AWS::Service::Resource> ...]]
   without --from  asks AWS (aws cloudformation describe-type, in AWS_REGION or the workshop's region)
   --from          reads <folder>/*.json, schemas as AWS publishes them (e.g. CloudformationSchema.zip)
   --published     with --from: when AWS published those files (YYYY-MM), recorded in the snapshot

@@ -22,6 +22,8 @@ export interface Exercise {
    * when it meets every expectation; throws a Mismatch with the first one it does not meet.
    */
   check(file: string): Promise<void>;
+  /** What `--solution` prints when not the whole of `solution` (e.g. one block of a serverless.yml). */
+  solutionText?(): string;
   /**
    * Set when the workshop can run the learner's file in place of the reference once it passes
    * (`npm start -- --use-exercises`): the module it stands in for, from the repository root.
@@ -98,4 +100,41 @@ export async function runCheck(exercise: Exercise, file: string): Promise<Outcom
     if (error instanceof Mismatch) return { ok: false, message: error.message };
     return { ok: false, message: `The check itself failed: ${(error as Error).message}` };
   }
+}
+
+/** The line where a YAML block `key:` starts (the key alone on its line), and its indent. */
+function blockStart(lines: readonly string[], key: string): { start: number; indent: number } | undefined {
+  const pattern = new RegExp(`^( *)${key}:\\s*(#.*)?$`);
+  const start = lines.findIndex((line) => pattern.test(line));
+  if (start < 0) return undefined;
+  return { start, indent: (pattern.exec(lines[start] as string)?.[1] ?? '').length };
+}
+
+/** The lines of the YAML block `key:` (its key line and everything indented under it), without its indent. */
+export function yamlBlock(text: string, key: string): string[] {
+  const lines = text.split('\n');
+  const found = blockStart(lines, key);
+  if (!found) throw new Mismatch(`The file has no "${key}:" line: keep the one of the starter.`);
+  let end = found.start + 1;
+  while (end < lines.length) {
+    const line = lines[end] as string;
+    if (line.trim() !== '' && line.length - line.trimStart().length <= found.indent) break;
+    end++;
+  }
+  // Blank lines and comments at the end belong to what follows.
+  while (end > found.start + 1 && /^\s*(#.*)?$/.test(lines[end - 1] as string)) end--;
+  return lines
+    .slice(found.start, end)
+    .map((line) => line.slice(Math.min(found.indent, line.length - line.trimStart().length)));
+}
+
+/** `text` (a serverless.yml) with its block `key:` replaced by `block`, indented as the one it replaces. */
+export function withYamlBlock(text: string, key: string, block: readonly string[]): string {
+  const lines = text.split('\n');
+  const found = blockStart(lines, key);
+  if (!found) throw new Error(`No "${key}:" block to replace`);
+  const own = yamlBlock(text, key);
+  const indent = ' '.repeat(found.indent);
+  const replaced = block.map((line) => (line.trim() === '' ? '' : `${indent}${line}`));
+  return [...lines.slice(0, found.start), ...replaced, ...lines.slice(found.start + own.length)].join('\n');
 }

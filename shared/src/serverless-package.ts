@@ -6,7 +6,7 @@
  * in). No AWS credentials are needed or used.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +26,8 @@ export interface PackageOptions {
   readonly args?: readonly string[];
   /** Added to the environment; a name set to undefined is removed. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Package this text as serverless.yml instead of the chapter's own (an exercise's version of it). */
+  readonly serverlessYml?: string;
 }
 
 export interface Packaged {
@@ -47,6 +49,9 @@ export async function packageIsolated(chapter: string, options: PackageOptions =
     for (const source of ['serverless.yml', ...(options.sources ?? [])]) {
       const from = path.join(REPO_ROOT, chapter, source);
       if (existsSync(from)) cpSync(from, path.join(service, source), { recursive: true });
+    }
+    if (options.serverlessYml !== undefined) {
+      writeFileSync(path.join(service, 'serverless.yml'), options.serverlessYml);
     }
     symlinkSync(path.join(REPO_ROOT, 'shared'), path.join(root, 'shared'), 'dir');
     symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');

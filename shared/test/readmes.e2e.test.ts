@@ -105,7 +105,7 @@ function expectExit(
   if (!ok) {
     failed = true;
     throw new Error(
-      `${where}: \`${firstLine(ran.command)}\` exited with ${ran.code}, the README expects ${wanted === 'nonzero' ? 'a failure' : wanted}. It printed:\n${indent(ran.output.split('\n').slice(-60))}`,
+      `${where}: \`${firstLine(ran.command)}\` exited with ${ran.code}, the README expects ${wanted === 'nonzero' ? 'a failure' : wanted}${wanted === '0' ? ' (if the README means it to fail, put <!-- doctest: run exit=N --> on the line above the block)' : ''}. It printed:\n${indent(ran.output.split('\n').slice(-60))}`,
     );
   }
 }

@@ -92,6 +92,9 @@ async function check(exercises: Exercise[]): Promise<number> {
   say('');
   if (failed === 0) {
     say(exercises.length === 1 ? 'Done.' : `All ${exercises.length} done.`);
+    if (exercises.some((exercise) => exercise.replaces)) {
+      say("npm start -- --use-exercises runs the workshop with your files in place of the chapters' code.");
+    }
     return 0;
   }
   say(`${failed} of ${exercises.length} not done yet.`);
@@ -134,9 +137,9 @@ function solution(exercises: Exercise[]): number {
     say(`== ${exercise.id} ${exercise.title}`);
     say(`The reference solution is the chapter's own code, ${exercise.solution}:`);
     say('');
-    say(readFileSync(fromRoot(exercise.solution), 'utf8').trimEnd());
+    say((exercise.solutionText?.() ?? readFileSync(fromRoot(exercise.solution), 'utf8')).trimEnd());
     say('');
-    say(`Compare with yours: diff ${exercise.solution} ${exercise.file}`);
+    if (!exercise.solutionText) say(`Compare with yours: diff ${exercise.solution} ${exercise.file}`);
     say('');
   }
   return 0;

@@ -9,9 +9,10 @@ import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
 import { resetLocalData, startWorkshop } from './offline';
 
-const USAGE = `Usage: npm start [-- --reset] [--verbose]
-  --reset    clear the local bucket and logs (.local/s3, .local/logs) first
-  --verbose  print everything the API's serverless-offline prints
+const USAGE = `Usage: npm start [-- --reset] [--verbose] [--use-exercises]
+  --reset          clear the local bucket and logs (.local/s3, .local/logs) first
+  --verbose        print everything the API's serverless-offline prints
+  --use-exercises  run your exercise files that pass their check in place of the chapters' code
 Ports: SITE_PORT, S3_PORT, API_PORT, LAMBDA_PORT, LOGS_PORT (defaults in shared/settings.json).`;
 
 const DEMO_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     options: {
       reset: { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
+      'use-exercises': { type: 'boolean', default: false },
     },
   });
 
@@ -31,6 +33,20 @@ async function main(): Promise<void> {
   // Validate the keys before starting anything: a bad SIGNING_KEYS is a clear error, not a broken API.
   const legacy = encode(legacyKey(), formatBillReference(DEMO_BILL));
   const token = sign(DEMO_BILL, signingKeyring());
+
+  if (values['use-exercises']) {
+    // Loaded only here: checking the exercises loads every chapter's checks.
+    const { useExercisesInPlace } = await import('./exercises');
+    const { using, notYet } = await useExercisesInPlace();
+    for (const exercise of using) {
+      say(`    yours    ${exercise.id} ${exercise.file} runs in place of ${exercise.replaces}`);
+    }
+    for (const exercise of notYet) {
+      say(
+        `    not yet  ${exercise.id} ${exercise.file} does not pass its check (npm run exercise -- ${exercise.id}): ${exercise.replaces} runs`,
+      );
+    }
+  }
 
   const workshop = await startWorkshop({
     say: (line) => say(`  ${line}`),

@@ -7,6 +7,7 @@ import { parseCommandLine } from '../src/cli';
 import { loadDotEnv } from '../src/env';
 import { runChapter } from '../src/verify-steps';
 import { awsChapters, offlineChapters } from './chapters';
+import { CHAPTERS } from './exercises';
 
 const USAGE = `Usage: npm run verify -- <chapter...|all> [--aws]
   e.g. npm run verify -- 3        chapter 03, offline
@@ -36,6 +37,13 @@ async function main(): Promise<number> {
     if (!chapter) continue;
     const result = await runChapter(chapter, out);
     if (result.failed > 0) failed++;
+    // verify checks the chapter's own code; the exercises check your versions of pieces of it.
+    const exercises = CHAPTERS[n]?.exercises ?? [];
+    if (exercises.length > 0) {
+      out.line(
+        `  Exercises: ${exercises.map((exercise) => exercise.id).join(', ')}, your own versions of this chapter's code: npm run exercise -- ${n}`,
+      );
+    }
     out.line('');
   }
   out.line(failed === 0 ? 'All checks passed.' : `${failed} chapter(s) need work: see "What to do" above.`);

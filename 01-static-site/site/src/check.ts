@@ -9,6 +9,7 @@ import {
   viewForNetworkError,
   viewForResponse,
 } from './check-result';
+import { postSignature } from './post-signature';
 import { CONFIG_PATH, checkUrlOf, parseSiteConfig, type SiteConfig } from './site-config';
 
 function element<T extends HTMLElement>(id: string): T {
@@ -110,13 +111,8 @@ function main(): void {
         view = viewForMissingApi();
       } else {
         checkUrl = checkUrlOf(apiBaseUrl);
-        // text/plain keeps this a "simple" CORS request: no preflight round trip before the check.
-        const response = await fetch(checkUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
-          body: signature,
-        });
-        view = viewForResponse(response.status, await response.text());
+        const answer = await postSignature(checkUrl, signature);
+        view = viewForResponse(answer.status, answer.body);
       }
     } catch {
       view = checkUrl
