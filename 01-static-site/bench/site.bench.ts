@@ -17,9 +17,6 @@ import { startLocalS3 } from '../offline/local-s3';
 import { publishToLocalS3 } from '../offline/local-site';
 import { tempDir } from '../test/support/temp';
 
-// The workshop pins its AWS SDK in package-lock.json; the SDK's notice about its 2027 releases is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const BUDGET = 30 * 1024;
 const PAGES = [
   { name: 'home', path: '', maxRequests: 3 },

@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { invalidatePaths, pathsToInvalidate } from '../../02-cloudfront/src/invalidation';
-import { parseCommandLine } from '../../shared/src/cli';
+import { callerAccount, runServerless, stackOutputs } from '../../shared/src/aws-stack';
+import { type Fail, failWith, parseCommandLine, say } from '../../shared/src/cli';
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv, REPO_ROOT } from '../../shared/src/env';
 import { isListening, onStopRequest } from '../../shared/src/process';
@@ -13,7 +14,6 @@ import { startLocalS3 } from '../offline/local-s3';
 import { localBucketName, publishToLocalS3 } from '../offline/local-site';
 import { startPreview } from '../offline/preview';
 import { originOf, resolveApiBaseUrl } from '../src/api-url';
-import { callerAccount, runServerless, stackOutputs } from '../src/aws-stack';
 import { type BuildResult, buildSite, CHAPTER_DIR } from '../src/build';
 import { s3Client } from '../src/s3-client';
 import { formatBytes, formatSummary, uploadSite } from '../src/upload';
@@ -27,20 +27,10 @@ const USAGE = `Usage: npm run chapter:1 -- [options]
   --remove         empty the bucket and delete chapter 01's stack (remove chapter 02 first: npm run chapter:2 -- --remove)
   -h, --help       this help`;
 
-// The workshop pins its AWS SDK in package-lock.json; the SDK's notice about its 2027 releases is not for this run.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-function fail(message: string, code = 1): never {
-  process.stderr.write(`chapter:1: ${message}\n`);
-  process.exit(code);
-}
+const fail: Fail = failWith('chapter:1');
 
 /** Paths as the learner types them, from the repository root. */
 const shown = (file: string) => path.relative(REPO_ROOT, file) || '.';
-
-function say(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
 
 function describeBuild(build: BuildResult, apiBaseUrl: string | null): void {
   say(
@@ -113,6 +103,7 @@ async function onAws(apiUrl: string | undefined, dryRun: boolean): Promise<void>
   describeBuild(build, apiBaseUrl);
   const summary = await uploadSite({ bucket, dir: build.outDir, dryRun });
   say(formatSummary(summary));
+  // [chapter 02] Once the distribution serves the bucket, what it cached of the changed files must go.
   const cdn = await stackOutputs(stackName(SERVICES.cdn));
   if (cdn?.DistributionId) {
     const paths = pathsToInvalidate(summary);

@@ -3,9 +3,10 @@
  * site's /config.json at build time. From --api-url, else API_BASE_URL, else (on AWS) chapter 03's stack
  * outputs, else (offline) the local API's address.
  */
+
+import { stackOutputs } from '../../shared/src/aws-stack';
 import { port, SERVICES, stackName, stage } from '../../shared/src/config';
 import { LOOPBACK } from '../../shared/src/process';
-import { stackOutputs } from './aws-stack';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

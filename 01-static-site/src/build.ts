@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import path from 'node:path';
 import { build } from 'esbuild';
 import { exerciseSwap } from '../../shared/src/exercise-swap';
+import { filesUnder } from '../../shared/src/files';
 import { CONFIG_PATH, parseSiteConfig } from '../site/src/site-config';
 import { contentTypeFor, UnknownFileTypeError } from './content-types';
 
@@ -165,13 +166,8 @@ function writePage(page: string, sourceDir: string, outDir: string, renamed: Map
   writeFileSync(path.join(outDir, page), html);
 }
 
-function listFiles(dir: string, prefix = ''): BuiltFile[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    if (entry.name.startsWith('.')) return [];
-    const key = prefix ? `${prefix}/${entry.name}` : entry.name;
-    const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(full, key) : [{ path: key, bytes: statSync(full).size }];
-  });
+function listFiles(dir: string): BuiltFile[] {
+  return filesUnder(dir).map((key) => ({ path: key, bytes: statSync(path.join(dir, key)).size }));
 }
 
 export async function buildSite(options: BuildOptions): Promise<BuildResult> {

@@ -5,7 +5,7 @@
  * The same code serves AWS and the local S3 (see s3-client.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DeleteObjectsCommand,
@@ -15,6 +15,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { explainAwsError } from '../../shared/src/aws';
+import { filesUnder } from '../../shared/src/files';
 import { cacheControlFor, contentTypeFor } from './content-types';
 import { s3Client } from './s3-client';
 
@@ -63,26 +64,18 @@ function readSite(dir: string): LocalFile[] {
   if (!existsSync(path.join(dir, 'index.html'))) {
     throw new UploadError(`No built site in ${dir} (no index.html): build it first.`);
   }
-  const walk = (folder: string, prefix: string): string[] =>
-    readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-      // Dotfiles (the build marker, editor files) are never part of the site.
-      if (entry.name.startsWith('.')) return [];
-      const key = prefix ? `${prefix}/${entry.name}` : entry.name;
-      return entry.isDirectory() ? walk(path.join(folder, entry.name), key) : [key];
-    });
   // Every type is known before anything is sent: a half-uploaded site is worse than none.
-  return walk(dir, '')
-    .sort()
-    .map((key) => {
-      const body = readFileSync(path.join(dir, ...key.split('/')));
-      return {
-        key,
-        body,
-        md5: createHash('md5').update(body).digest('hex'),
-        contentType: contentTypeFor(key),
-        cacheControl: cacheControlFor(key),
-      };
-    });
+  // (Dotfiles, such as the build marker, are never part of the site: filesUnder skips them.)
+  return filesUnder(dir).map((key) => {
+    const body = readFileSync(path.join(dir, ...key.split('/')));
+    return {
+      key,
+      body,
+      md5: createHash('md5').update(body).digest('hex'),
+      contentType: contentTypeFor(key),
+      cacheControl: cacheControlFor(key),
+    };
+  });
 }
 
 function explain(error: unknown, bucket: string): UploadError {

@@ -5,10 +5,10 @@
 import { startLocalS3 } from '../../01-static-site/offline/local-s3';
 import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { originOf, resolveApiBaseUrl } from '../../01-static-site/src/api-url';
-import { callerAccount, runServerless, stackOutputs } from '../../01-static-site/src/aws-stack';
 import { buildSite } from '../../01-static-site/src/build';
 import { formatBytes, formatSummary, uploadSite } from '../../01-static-site/src/upload';
-import { parseCommandLine } from '../../shared/src/cli';
+import { callerAccount, runServerless, stackOutputs } from '../../shared/src/aws-stack';
+import { type Fail, failWith, parseCommandLine, say } from '../../shared/src/cli';
 import { port, region, SERVICES, stackName, stage } from '../../shared/src/config';
 import { loadDotEnv } from '../../shared/src/env';
 import { onStopRequest } from '../../shared/src/process';
@@ -28,17 +28,7 @@ const USAGE = `Usage: npm run chapter:2 -- [options]
   --remove                  delete chapter 02's stack (the distribution; CloudFront takes a few minutes)
   -h, --help                this help`;
 
-// The workshop pins its AWS SDK in package-lock.json; the SDK's notice about its 2027 releases is not for this run.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-function fail(message: string, code = 1): never {
-  process.stderr.write(`chapter:2: ${message}\n`);
-  process.exit(code);
-}
-
-function say(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
+const fail: Fail = failWith('chapter:2');
 
 interface Options {
   dryRun: boolean;

@@ -1,11 +1,9 @@
 /**
- * What `npm run chapter:3` asks AWS before and after a deploy: are there credentials, do the SSM
- * parameters exist (store them from .env if not), where is the site (chapter 02), what is the endpoint.
+ * What `npm run chapter:3` asks AWS before a deploy besides what every chapter asks (shared/src/aws-stack.ts):
+ * do the SSM parameters exist (store them from .env if not).
  * Every failure is a SetupError whose message says what to do.
  */
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetParametersCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientOptions, explainAwsError } from '../../shared/src/aws';
 import { parameterNames, region } from '../../shared/src/config';
 import { parseKeyring } from '../../shared/src/index';
@@ -16,41 +14,10 @@ export class SetupError extends Error {
   override readonly name = 'SetupError';
 }
 
-/** The account of the current credentials (STS GetCallerIdentity needs no permission at all). */
-export async function callerAccount(env: Env = process.env): Promise<string> {
-  const sts = new STSClient(clientOptions(env));
-  try {
-    return (await sts.send(new GetCallerIdentityCommand({}))).Account ?? 'unknown';
-  } catch (error) {
-    throw new SetupError(explainAwsError(error));
-  } finally {
-    sts.destroy();
-  }
-}
-
-/** A stack's outputs by key, or undefined when it is not deployed in this region. */
-export async function stackOutputs(
-  name: string,
-  env: Env = process.env,
-): Promise<Record<string, string> | undefined> {
-  const client = new CloudFormationClient(clientOptions(env));
-  try {
-    const { Stacks } = await client.send(new DescribeStacksCommand({ StackName: name }));
-    return Object.fromEntries(
-      (Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']),
-    );
-  } catch (error) {
-    const e = error as Error;
-    if (e.name === 'ValidationError' && /does not exist/.test(e.message)) return undefined;
-    throw new SetupError(explainAwsError(error));
-  } finally {
-    client.destroy();
-  }
-}
-
 /**
- * Make sure both secrets exist as SSM SecureString parameters. A missing one is created from .env
- * (SIGNATURE_KEY, SIGNING_KEYS) when it is there; otherwise the error says how to create it.
+ * Make sure the secrets exist as SSM SecureString parameters. A missing one is created from .env
+ * (SIGNATURE_KEY, SIGNING_KEYS) when it is there. Each scheme works with its own key alone, so one that
+ * cannot be created is a warning saying how (its signatures get 503 until then); neither is an error.
  * Existing parameters are never overwritten. Returns one line per parameter for the learner.
  */
 export async function ensureParameters(env: Env = process.env): Promise<string[]> {
@@ -68,6 +35,7 @@ export async function ensureParameters(env: Env = process.env): Promise<string[]
     const { Parameters } = await ssm.send(new GetParametersCommand({ Names: wanted.map((w) => w.name) }));
     const existing = new Set((Parameters ?? []).map((p) => p.Name));
     const lines: string[] = [];
+    const missing: string[] = [];
     for (const { name, variable, example } of wanted) {
       if (existing.has(name)) {
         lines.push(`SSM parameter ${name}: already there (kept as it is).`);
@@ -75,11 +43,13 @@ export async function ensureParameters(env: Env = process.env): Promise<string[]
       }
       const value = env[variable];
       if (!value) {
-        throw new SetupError(
-          `The SSM parameter ${name} does not exist in ${region(env)}, and ${variable} is not set to create it.
+        missing.push(`The SSM parameter ${name} does not exist in ${region(env)}, and ${variable} is not set to create it.
 Put a line ${variable}=${example} in .env at the repository root and run this again (it is stored as a SecureString),
-or create it yourself: aws ssm put-parameter --region ${region(env)} --type SecureString --name ${name} --value '<secret>'`,
+or create it yourself: aws ssm put-parameter --region ${region(env)} --type SecureString --name ${name} --value '<secret>'`);
+        lines.push(
+          `SSM parameter ${name}: missing, and ${variable} is not set: ${variable === 'SIGNING_KEYS' ? 'tokens' : 'legacy signatures'} will get 503 until it exists (${variable}=${example} in .env, then run this again).`,
         );
+        continue;
       }
       if (variable === 'SIGNING_KEYS') parseKeyring(value); // a clear error now rather than a 503 later
       await ssm.send(
@@ -87,6 +57,8 @@ or create it yourself: aws ssm put-parameter --region ${region(env)} --type Secu
       );
       lines.push(`SSM parameter ${name}: created from ${variable} in .env (SecureString).`);
     }
+    // With neither key the function could check nothing: that is not a deploy worth making.
+    if (missing.length === wanted.length) throw new SetupError(missing.join('\n\n'));
     return lines;
   } catch (error) {
     if (error instanceof SetupError) throw error;

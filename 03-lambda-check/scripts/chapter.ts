@@ -4,14 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { shipCheckLogsIfListening } from '../../05-logs/offline/check-log-shipper';
-import { parseCommandLine } from '../../shared/src/cli';
+import { callerAccount, runServerless, stackOutputs } from '../../shared/src/aws-stack';
+import { type Fail, failWith, parseCommandLine, say } from '../../shared/src/cli';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../shared/src/config';
 import { ensureOfflineSecrets, loadDotEnv } from '../../shared/src/env';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
 import { isListening, localBin, onStopRequest, portChoice } from '../../shared/src/process';
 import { type OfflineApi, startOfflineApi } from '../offline/api';
-import { callerAccount, ensureParameters, SetupError, stackOutputs } from './aws-setup';
+import { ensureParameters, SetupError } from './aws-setup';
 
 const CHAPTER_DIR = path.resolve(__dirname, '..');
 const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
@@ -20,15 +20,28 @@ const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
   --remove     delete the deployed API (its CloudFormation stack); the SSM parameters stay
   --api-key    deploy with POST /check requiring the API key of the usage plan (x-api-key header)`;
 
-const say = (line = ''): void => {
-  process.stdout.write(`${line}\n`);
-};
+/** Where the function's output can go besides the terminal: npm run chapter:3 hands chapter 05's log shipper in. */
+export interface LogShipper {
+  readonly logGroupName: string;
+  ensureLogGroup(): Promise<void>;
+  onLine(line: string): void;
+  close(): Promise<void>;
+}
+
+export interface ChapterOptions {
+  /**
+   * A shipper of the API's output, or undefined (the local logs endpoint is not running); `apiPid` names the
+   * process whose memory becomes the REPORT line's "Max Memory Used".
+   */
+  readonly logShipper?: (
+    apiPid: () => number | undefined,
+    onError: (error: Error) => void,
+  ) => Promise<LogShipper | undefined>;
+}
+
 const EXAMPLE_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`chapter:3: ${message}\n`);
-  process.exit(code);
-}
+const fail: Fail = failWith('chapter:3');
 
 /**
  * What a learner pastes: each signature on a line of its own (for the check page and Postman), then the
@@ -66,7 +79,7 @@ function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupErr
   );
 }
 
-async function offline(): Promise<void> {
+async function offline(options: ChapterOptions): Promise<void> {
   const made = ensureOfflineSecrets();
   if (made) say(made);
   // A malformed keyring would make every request a 503: say so now, before starting anything.
@@ -87,11 +100,11 @@ async function offline(): Promise<void> {
   // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's
   // output also goes there as Lambda writes it (START, the function's lines, END, REPORT).
   let api: OfflineApi | undefined;
-  const shipper = await shipCheckLogsIfListening({
-    apiPid: () => api?.pid,
-    onError: (error) =>
+  const shipper = await options.logShipper?.(
+    () => api?.pid,
+    (error) =>
       process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
-  });
+  );
   await shipper?.ensureLogGroup();
   let ready = false;
   api = await startOfflineApi({
@@ -128,18 +141,6 @@ async function offline(): Promise<void> {
   onStopRequest(stop);
 }
 
-function runServerless(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(localBin('serverless'), args, { cwd: CHAPTER_DIR, stdio: 'inherit', env });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new SetupError(`serverless ${args[0]} failed (exit ${code}): its output above says why.`)),
-    );
-  });
-}
-
 async function deploy(apiKey: boolean): Promise<void> {
   const account = await callerAccount();
   const where = ['--stage', stage(), '--region', region()];
@@ -162,7 +163,7 @@ async function deploy(apiKey: boolean): Promise<void> {
   const env = { ...process.env, SITE_ORIGIN: siteOrigin || SITE_ORIGIN };
   // The key's value is printed only when POST needs it (--conceal hides it otherwise).
   const keyArgs = apiKey ? ['--param', 'requireApiKey=true'] : ['--conceal'];
-  await runServerless(['deploy', ...where, ...keyArgs], env);
+  await runServerless(CHAPTER_DIR, ['deploy', ...where, ...keyArgs], env);
 
   const outputs = await stackOutputs(stackName(SERVICES.api));
   const checkUrl = outputs?.CheckUrl;
@@ -190,11 +191,12 @@ async function deploy(apiKey: boolean): Promise<void> {
 async function remove(): Promise<void> {
   const account = await callerAccount();
   say(`AWS account ${account}: removing ${stackName(SERVICES.api)} from ${region()}...`);
-  await runServerless(['remove', '--stage', stage(), '--region', region()], process.env);
+  await runServerless(CHAPTER_DIR, ['remove', '--stage', stage(), '--region', region()]);
   say('Removed. The SSM parameters holding the keys stay (npm run teardown -- --parameters deletes them).');
 }
 
-async function main(): Promise<void> {
+/** The chapter's command line; `options` come from what composes it (shared/workshop/chapter-3.ts). */
+export async function main(options: ChapterOptions = {}): Promise<void> {
   const { values } = parseCommandLine('chapter:3', USAGE, {
     options: {
       offline: { type: 'boolean', default: false },
@@ -209,11 +211,15 @@ async function main(): Promise<void> {
   if (values.offline && values['api-key']) {
     fail(`--api-key needs API Gateway: serverless-offline does not check API keys.\n${USAGE}`, 2);
   }
-  if (values.offline) return offline();
+  if (values.offline) return offline(options);
   loadDotEnv();
   return values.remove ? remove() : deploy(values['api-key'] ?? false);
 }
 
-main().catch((error: unknown) => {
-  fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
-});
+export function run(options: ChapterOptions = {}): void {
+  main(options).catch((error: unknown) => {
+    fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
+  });
+}
+
+if (require.main === module) run();

@@ -66,14 +66,29 @@ export function tooLarge(): Answer {
   };
 }
 
-/** The secrets are missing: the operator must act, so the log says what is wrong and the client only "later". */
-export function notConfigured(reason: string): Answer {
+/** What a scheme's key is called, for a client told it is missing (never where it is stored, never a value). */
+const KEY_NAMES: Record<Scheme, string> = {
+  legacy: "SIGNATURE_KEY (the article's password)",
+  token: 'SIGNING_KEYS (the HMAC keyring)',
+};
+
+/**
+ * A key is missing: the operator must act, so the log says exactly what is wrong (which variable or SSM
+ * parameter); the client learns which key the service lacks, or only "later" when none can be loaded at all.
+ */
+export function notConfigured(reason: string, scheme?: Scheme): Answer {
   return {
     status: 503,
     body: {
       error: 'not-configured',
       message: 'The signature service is not configured yet: try again later.',
+      ...(scheme
+        ? {
+            scheme,
+            detail: `This service has no ${KEY_NAMES[scheme]} configured: set it to check these signatures.`,
+          }
+        : {}),
     },
-    log: { level: 'ERROR', outcome: 'not-configured', reason },
+    log: { level: 'ERROR', outcome: 'not-configured', ...(scheme ? { scheme } : {}), reason },
   };
 }

@@ -57,7 +57,8 @@ async function decide(event: Event): Promise<Answer> {
     );
   }
 
-  // 4. The check: 200 with the bill, or 400 saying why not.
+  // 4. The check: 200 with the bill, or 400 saying why not (503 if the key of its scheme is not configured).
   const result = checkSignature(read.signature, keys);
+  if ('configured' in result) return notConfigured(result.reason, result.scheme);
   return result.authentic ? authentic(result) : notAuthentic(result.scheme, result.reason, result.detail);
 }

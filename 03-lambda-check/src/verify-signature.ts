@@ -13,14 +13,23 @@ import {
   verify,
 } from '../../shared/src/index';
 
+export type Scheme = 'legacy' | 'token';
+
 export interface Secrets {
-  /** The article's password (SIGNATURE_KEY). */
-  readonly legacyKey: string;
-  /** The HMAC keyring (SIGNING_KEYS). */
-  readonly keyring: Keyring;
+  /** The article's password (SIGNATURE_KEY), when configured. */
+  readonly legacyKey?: string;
+  /** The HMAC keyring (SIGNING_KEYS), when configured. */
+  readonly keyring?: Keyring;
+  /** For each scheme whose key is not configured: what to configure. */
+  readonly missing: Readonly<Partial<Record<Scheme, string>>>;
 }
 
-export type Scheme = 'legacy' | 'token';
+/** A signature of a scheme whose key is not configured: the service cannot say (503), the operator must act. */
+export interface NotConfigured {
+  readonly configured: false;
+  readonly scheme: Scheme;
+  readonly reason: string;
+}
 
 export type CheckResult =
   | { authentic: true; scheme: Scheme; bill: Bill; text: string; keyId?: string; expiresAt?: number }
@@ -34,9 +43,22 @@ const TOKEN_DETAILS: Record<string, string> = {
   expired: 'The token has expired.',
 };
 
-export function checkSignature(signature: string, secrets: Secrets, now?: number): CheckResult {
-  if (looksLikeToken(signature)) {
-    const result = verify(signature, secrets.keyring, now);
+export function checkSignature(
+  signature: string,
+  secrets: Secrets,
+  now?: number,
+): CheckResult | NotConfigured {
+  const scheme: Scheme = looksLikeToken(signature) ? 'token' : 'legacy';
+  const { legacyKey, keyring } = secrets;
+  if (scheme === 'token' ? !keyring : legacyKey === undefined) {
+    return {
+      configured: false,
+      scheme,
+      reason: secrets.missing[scheme] ?? `no key for ${scheme} signatures`,
+    };
+  }
+  if (scheme === 'token' && keyring) {
+    const result = verify(signature, keyring, now);
     if (!result.ok) {
       return {
         authentic: false,
@@ -59,7 +81,7 @@ export function checkSignature(signature: string, secrets: Secrets, now?: number
   }
   let text: string;
   try {
-    text = decode(secrets.legacyKey, signature);
+    text = decode(legacyKey as string, signature);
   } catch (error) {
     if (error instanceof InvalidSignatureError) {
       return { authentic: false, scheme: 'legacy', reason: error.reason, detail: error.message };

@@ -120,7 +120,12 @@ describe('POST /check: other answers', () => {
       IS_OFFLINE: 'true',
     });
     expect(status).toBe(503);
-    expect(json).toEqual({ error: 'not-configured', message: expect.stringMatching(/not configured/) });
+    expect(json).toEqual({
+      error: 'not-configured',
+      message: expect.stringMatching(/not configured/),
+      scheme: 'legacy',
+      detail: expect.stringContaining('SIGNATURE_KEY'),
+    });
     expect(logs).toEqual([
       expect.objectContaining({
         level: 'ERROR',
@@ -130,10 +135,40 @@ describe('POST /check: other answers', () => {
     ]);
   });
 
-  it('answers 503 when SIGNING_KEYS is not a valid keyring', async () => {
-    const { status, logs } = await run('legacy-raw-text', { ...TEST_SECRETS, SIGNING_KEYS: 'short:secret' });
-    expect(status).toBe(503);
-    expect(logs[0].reason).toMatch(/shorter than 32/);
+  it("with only SIGNATURE_KEY (the article's password), checks legacy signatures and answers tokens 503 naming SIGNING_KEYS", async () => {
+    const onlyLegacy = {
+      SIGNATURE_KEY: TEST_SECRETS.SIGNATURE_KEY,
+      SIGNING_KEYS: undefined,
+      IS_OFFLINE: 'true',
+    };
+    expect((await run('legacy-raw-text', onlyLegacy)).status).toBe(200);
+    expect((await run('legacy-tampered', onlyLegacy)).status).toBe(400);
+    const token = await run('token-json', onlyLegacy);
+    expect(token.status).toBe(503);
+    expect(token.json).toMatchObject({ error: 'not-configured', scheme: 'token' });
+    expect(token.json.detail).toContain('SIGNING_KEYS');
+    expect(token.logs[0]).toMatchObject({ outcome: 'not-configured', scheme: 'token' });
+    expect(token.logs[0].reason).toMatch(/^SIGNING_KEYS is not set/);
+  });
+
+  it('with only SIGNING_KEYS, checks tokens and answers legacy signatures 503 naming SIGNATURE_KEY', async () => {
+    const onlyTokens = {
+      SIGNATURE_KEY: undefined,
+      SIGNING_KEYS: TEST_SECRETS.SIGNING_KEYS,
+      IS_OFFLINE: 'true',
+    };
+    expect((await run('token-json', onlyTokens)).status).toBe(200);
+    const legacy = await run('legacy-raw-text', onlyTokens);
+    expect(legacy.status).toBe(503);
+    expect(legacy.logs[0].reason).toMatch(/^SIGNATURE_KEY is not set/);
+  });
+
+  it('answers tokens 503 when SIGNING_KEYS is not a valid keyring, and still checks legacy signatures', async () => {
+    const badKeyring = { ...TEST_SECRETS, SIGNING_KEYS: 'short:secret' };
+    const token = await run('token-json', badKeyring);
+    expect(token.status).toBe(503);
+    expect(token.logs[0].reason).toMatch(/shorter than 32/);
+    expect((await run('legacy-raw-text', badKeyring)).status).toBe(200);
   });
 });
 

@@ -89,22 +89,41 @@ describe('secrets from SSM Parameter Store', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('answers 503 naming the missing parameter, and does not ask SSM again before the retry delay', async () => {
+  it('answers tokens 503 naming the missing parameter, checks legacy signatures meanwhile, and asks SSM again only after the retry delay', async () => {
     delete stored[KEYS_NAME];
     await withEnv(deployed(), async () => {
-      const first = await check('legacy-raw-text');
-      expect(first.status).toBe(503);
-      expect(first.log).toMatchObject({ level: 'ERROR', outcome: 'not-configured' });
-      expect(first.log.reason).toContain(`SSM parameter(s) not found: ${KEYS_NAME}`);
-      expect((await check('legacy-raw-text')).status).toBe(503);
+      expect((await check('legacy-raw-text')).status).toBe(200);
+      const token = await check('token-json');
+      expect(token.status).toBe(503);
+      expect(token.log).toMatchObject({ level: 'ERROR', outcome: 'not-configured', scheme: 'token' });
+      expect(token.log.reason).toContain(`SSM parameter not found: ${KEYS_NAME}`);
+      expect((await check('token-json')).status).toBe(503);
       expect(calls).toHaveLength(1);
       // Once the learner creates the parameter, the next try after the delay succeeds.
       stored[KEYS_NAME] = TEST_SECRETS.SIGNING_KEYS;
-      await expect(secrets(process.env, Date.now() + RETRY_AFTER_MS + 1)).resolves.toMatchObject({
-        legacyKey: TEST_SECRETS.SIGNATURE_KEY,
-      });
+      const later = await secrets(process.env, Date.now() + RETRY_AFTER_MS + 1);
+      expect(later).toMatchObject({ legacyKey: TEST_SECRETS.SIGNATURE_KEY, missing: {} });
+      expect(later.keyring).toBeDefined();
     });
     expect(calls).toHaveLength(2);
+  });
+
+  it('answers 503 to everything when neither parameter exists, naming each', async () => {
+    stored = {};
+    await withEnv(deployed(), async () => {
+      expect((await check('legacy-raw-text')).log.reason).toContain(
+        `SSM parameter not found: ${LEGACY_NAME}`,
+      );
+      expect((await check('token-json')).log.reason).toContain(`SSM parameter not found: ${KEYS_NAME}`);
+    });
+  });
+
+  it('reads from SSM only the key the environment does not hold', async () => {
+    await withEnv({ ...deployed(), SIGNATURE_KEY: TEST_SECRETS.SIGNATURE_KEY }, async () => {
+      expect((await check('token-json')).status).toBe(200);
+      expect((await check('legacy-raw-text')).status).toBe(200);
+    });
+    expect(calls.map((c) => c.body.Names)).toEqual([[KEYS_NAME]]);
   });
 
   it('answers 503 when SSM cannot be reached, without a stack trace', async () => {

@@ -5,12 +5,11 @@
  * chapter 03 stack's outputs) or, with --offline, against the offline API on API_PORT. Prints a report and
  * writes JUnit XML for CI systems. Exit status: 0 all tests passed, 1 a test failed, 2 misuse or setup problem.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startOfflineApi } from '../../03-lambda-check/offline/api';
+import { type Fail, failWith, parseCommandLine } from '../../shared/src/cli';
 import { port, SITE_ORIGIN, stage } from '../../shared/src/config';
-import { ensureOfflineSecrets, legacyKey, REPO_ROOT, signingKeyring } from '../../shared/src/env';
+import { ensureOfflineSecrets, legacyKey, loadDotEnv, REPO_ROOT, signingKeyring } from '../../shared/src/env';
 import { isListening, LOOPBACK } from '../../shared/src/process';
 import { DeployedApiError, deployedCheckUrl, deployedKeys, deployedSiteOrigin } from '../src/deployed';
 import { formatReport } from '../src/report';
@@ -26,7 +25,7 @@ const USAGE = `Usage: npm run chapter:4 [-- options]
   --print-url       only print the check URL (the curl script uses it)
   -h, --help        this help`;
 
-class UsageError extends Error {}
+const fail: Fail = failWith('chapter:4', USAGE);
 
 interface Options {
   offline: boolean;
@@ -37,40 +36,22 @@ interface Options {
   printUrl: boolean;
 }
 
-function parseOptions(argv: string[]): Options | 'help' {
-  let values: {
-    offline?: boolean;
-    url?: string;
-    'api-key'?: string;
-    junit?: string;
-    verbose?: boolean;
-    'print-url'?: boolean;
-    help?: boolean;
-  };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        offline: { type: 'boolean' },
-        url: { type: 'string' },
-        'api-key': { type: 'string' },
-        junit: { type: 'string' },
-        verbose: { type: 'boolean' },
-        'print-url': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) return 'help';
+function parseOptions(): Options {
+  const { values } = parseCommandLine('chapter:4', USAGE, {
+    options: {
+      offline: { type: 'boolean' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      junit: { type: 'string' },
+      verbose: { type: 'boolean' },
+      'print-url': { type: 'boolean' },
+    },
+  });
   if (values.offline && values.url) {
-    throw new UsageError('--offline and --url both say where to send the requests: give only one.');
+    fail('--offline and --url both say where to send the requests: give only one.');
   }
   if (values.url !== undefined && !/^https?:\/\/[^\s{}]+$/.test(values.url)) {
-    throw new UsageError(
-      `--url "${values.url}" is not an http(s) URL: give the check endpoint, ending in /check.`,
-    );
+    fail(`--url "${values.url}" is not an http(s) URL: give the check endpoint, ending in /check.`);
   }
   return {
     offline: values.offline ?? false,
@@ -129,17 +110,8 @@ async function offlineSetup(options: Options): Promise<Setup> {
   };
 }
 
-/** .env only: the demo keys that offline runs make (.local/demo-keys.env) are never for AWS. */
-function loadDotEnvFile(): void {
-  const file = path.join(REPO_ROOT, '.env');
-  if (!existsSync(file)) return;
-  const before = { ...process.env };
-  process.loadEnvFile(file);
-  Object.assign(process.env, before);
-}
-
 async function awsSetup(options: Options): Promise<Setup> {
-  loadDotEnvFile();
+  loadDotEnv({ demoKeys: false });
   const checkUrl = options.url ?? (await deployedCheckUrl());
   if (options.printUrl) return { target: 'aws', values: { checkUrl }, notes: [] };
   // With --url, the run may need nothing from AWS: the keys from .env (or the environment), the site's
@@ -179,12 +151,8 @@ async function awsSetup(options: Options): Promise<Setup> {
   };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const options = parseOptions(argv);
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function main(): Promise<number> {
+  const options = parseOptions();
   const setup = options.offline ? await offlineSetup(options) : await awsSetup(options);
   if (options.printUrl) {
     process.stdout.write(`${setup.values.checkUrl}\n`);
@@ -216,15 +184,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+main().then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     const e = error as Error;
-    if (e instanceof UsageError) {
-      process.stderr.write(`chapter:4: ${e.message}\n\n${USAGE}\n`);
-    } else if (
+    if (
       e instanceof DeployedApiError ||
       ['MissingConfigError', 'KeyringError', 'RangeError'].includes(e.name)
     ) {

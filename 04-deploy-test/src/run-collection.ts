@@ -3,7 +3,16 @@
  * plain results: one per request sent, with its status and every Postman test, passed or failed.
  */
 import path from 'node:path';
-import { type Execution, type RunSummary, run, type VariableDefinition } from 'newman';
+import { type NewmanRun, type NewmanRunExecution, type NewmanRunSummary, run } from 'newman';
+
+/** What newman 6 also records of a request, which @types/newman (written for newman 5) leaves out. */
+type Execution = NewmanRunExecution & {
+  requestError?: { code?: string; message: string };
+  prerequestScript?: { error: { name: string; message: string } }[];
+  testScript?: { error: { name: string; message: string } }[];
+};
+type RunSummary = NewmanRunSummary & { run: NewmanRun & { error?: Error | null } };
+type VariableDefinition = { key: string; value: string };
 
 export const CHAPTER_DIR = path.resolve(__dirname, '..');
 export const COLLECTION_FILE = path.join(CHAPTER_DIR, 'postman', 'cinq-euros-check.postman_collection.json');
@@ -91,8 +100,11 @@ function environmentOverrides(values: RunValues): VariableDefinition[] {
 }
 
 function folderOf(execution: Execution): string | undefined {
-  const parent = execution.item.parent();
-  // The collection itself is the parent of top-level requests: it has no folder name worth showing.
+  // A folder is an ItemGroup (it has a name); the collection itself, the parent of top-level requests,
+  // has no parent and no folder name worth showing.
+  const parent = execution.item.parent() as
+    | (ReturnType<Execution['item']['parent']> & { name?: string })
+    | undefined;
   return parent && typeof parent.parent === 'function' && parent.parent() ? parent.name : undefined;
 }
 
@@ -132,7 +144,7 @@ export function summarise(summary: RunSummary, junitFile?: string): CollectionRu
   const requests = executions.map(resultOf);
   return {
     requests,
-    assertions: { total: stats.assertions.total, failed: stats.assertions.failed },
+    assertions: { total: stats.assertions.total ?? 0, failed: stats.assertions.failed ?? 0 },
     failures: failures.length,
     durationMs: (timings.completed ?? Date.now()) - (timings.started ?? Date.now()),
     junitFile,

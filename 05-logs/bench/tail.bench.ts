@@ -26,11 +26,10 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { fmt, goalsMissed, percentile, report } from '../../shared/bench/measure';
+import { clientOptions } from '../../shared/src/aws';
 import { REPO_ROOT } from '../../shared/src/env';
 import { freePort, localBin, type Service, startService } from '../../shared/src/process';
 import { type Faults, seededRandom, startFaultyEndpoint } from '../test/support/faulty-endpoint';
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
 const STREAMS = Array.from(
@@ -91,7 +90,6 @@ async function main(): Promise<void> {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_REGION: 'eu-west-3',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     AWS_CONFIG_FILE: path.join(dir, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
     AWS_PAGER: '',
@@ -113,6 +111,7 @@ async function main(): Promise<void> {
       }),
     );
     const client = new CloudWatchLogsClient({
+      ...clientOptions(),
       region: 'eu-west-3',
       endpoint: upstream,
       credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },

@@ -24,6 +24,7 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { clientOptions } from '../../shared/src/aws';
 import { region as configuredRegion } from '../../shared/src/config';
 import { OFFLINE_CREDENTIALS } from '../src/client';
 import { endLine, functionLine, type Level, reportLine, startLine, timeoutLine } from '../src/lambda-lines';
@@ -169,12 +170,10 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
   const idleContainerMs = options.idleContainerMs ?? 60_000;
   const graceMs = options.graceMs ?? 50;
   const batchMs = options.batchMs ?? 50;
-  // The SDK's notice about Node.js versions concerns AWS SDK updates, not a local endpoint: keep it out of
-  // the output of the offline API that this shipper runs in.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const client =
     options.client ??
     new CloudWatchLogsClient({
+      ...clientOptions(),
       region: options.region ?? configuredRegion(),
       endpoint: options.endpoint,
       credentials: OFFLINE_CREDENTIALS,

@@ -3,7 +3,7 @@
  * Runs the local CloudWatch Logs endpoint on 127.0.0.1 until Ctrl-C. Its data survives restarts.
  */
 import path from 'node:path';
-import { parseCommandLine } from '../../shared/src/cli';
+import { type Fail, failWith, parseCommandLine } from '../../shared/src/cli';
 import { port as configuredPort } from '../../shared/src/config';
 import { REPO_ROOT } from '../../shared/src/env';
 import { onStopRequest } from '../../shared/src/process';
@@ -14,10 +14,7 @@ const USAGE = `Usage: npm run logs:local [-- --port <port>] [--data-dir <folder>
   --data-dir  where the logs are kept across restarts (default: LOGS_DIR, else .local/logs)
   --verbose   print one line per request`;
 
-function fail(message: string): never {
-  process.stderr.write(`logs:local: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: Fail = failWith('logs:local', USAGE);
 
 async function main(): Promise<void> {
   const { values } = parseCommandLine('logs:local', USAGE, {

@@ -4,7 +4,7 @@
  * local endpoint. See 05-logs/README.md.
  */
 import { endpointFor, explainAwsError } from '../../shared/src/aws';
-import { parseCommandLine } from '../../shared/src/cli';
+import { type Fail, failWith, parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port, region } from '../../shared/src/config';
 import { isListening } from '../../shared/src/process';
 import { createLogsClient, localLogsEndpoint, OFFLINE_CREDENTIALS } from '../src/client';
@@ -28,10 +28,7 @@ Colours only on a terminal, never with NO_COLOR set. AWS endpoint settings (AWS_
 
 const countOf = (n: number) => `${n} log event${n === 1 ? '' : 's'}`;
 
-function fail(message: string): never {
-  process.stderr.write(`chapter:5: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: Fail = failWith('chapter:5', USAGE);
 
 function problem(message: string): never {
   process.stderr.write(`chapter:5: ${message}\n`);
@@ -70,8 +67,6 @@ async function main(): Promise<void> {
 
   let endpoint: string | undefined;
   if (values.offline) {
-    // The SDK's notice about Node.js versions concerns AWS SDK updates: noise against a local endpoint.
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     endpoint = localLogsEndpoint();
     if (!(await isListening(port('LOGS_PORT')))) {
       problem(

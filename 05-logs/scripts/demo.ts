@@ -10,8 +10,9 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
+import { styleText } from 'node:util';
 import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
-import { parseCommandLine } from '../../shared/src/cli';
+import { type Fail, failWith, parseCommandLine } from '../../shared/src/cli';
 import { checkLogGroupName, port } from '../../shared/src/config';
 import { ensureOfflineSecrets, legacyKey } from '../../shared/src/env';
 import { encode, formatBillReference } from '../../shared/src/index';
@@ -35,14 +36,11 @@ const FORGERY = 'skrttskrtttt';
 const WAIT_FOR_LOGS_MS = 20_000;
 
 function say(text = ''): void {
-  const dim = process.stdout.isTTY && !process.env.NO_COLOR;
-  process.stdout.write(dim ? `\u001b[1m${text}\u001b[0m\n` : `${text}\n`);
+  // In bold on a terminal; styleText leaves it plain when stdout is not one, or NO_COLOR is set.
+  process.stdout.write(`${styleText('bold', text)}\n`);
 }
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`demo:logs: ${message}\n`);
-  process.exit(code);
-}
+const fail: Fail = failWith('demo:logs');
 
 /** API_PORT when it is free, else any free port (e.g. while npm start holds API_PORT). */
 async function portOrFree(name: 'API_PORT' | 'LAMBDA_PORT'): Promise<number> {
@@ -64,8 +62,6 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  // Offline only: the SDK's notice about Node.js versions (it concerns AWS SDK updates) is noise here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const made = ensureOfflineSecrets();
   if (made) say(made);
 

@@ -56,10 +56,12 @@ export const SCENARIOS: Record<string, Scenario> = {
     redeployToFix: true,
   },
   'secret-missing': {
-    title: 'A secret missing: 503 for everyone',
-    broken: (good) => ({ ...good, SIGNING_KEYS: undefined }),
-    mistake: 'A deploy on a stage where the SIGNING_KEYS secret was never created (or was deleted).',
-    symptom: 'Every request gets 503 "not configured": the page says to try again later.',
+    title: 'A secret missing: 503 for every signature it checks',
+    broken: (good) => ({ ...good, SIGNATURE_KEY: undefined }),
+    mistake:
+      "A deploy on a stage where the SIGNATURE_KEY secret (the article's password) was never created (or was deleted).",
+    symptom:
+      'Every legacy signature gets 503 "not configured" (tokens, checked with the other key, still work): the page says to try again later.',
     find: [
       {
         say: 'The function says why, at level ERROR, and names what is missing:',

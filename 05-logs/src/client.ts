@@ -1,7 +1,7 @@
 /** The CloudWatch Logs client of the tail: AWS by default, any endpoint the SDK settings or the caller name. */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { clientOptions, endpointFor } from '../../shared/src/aws';
+import { accountId } from '../../shared/src/aws-stack';
 import { region as configuredRegion, port } from '../../shared/src/config';
 import { LOOPBACK } from '../../shared/src/process';
 
@@ -38,16 +38,9 @@ export function createLogsClient(options: LogsClientOptions = {}): CloudWatchLog
 
 /** The account of the credentials in use (STS GetCallerIdentity needs no permission). */
 export async function callerAccountId(options: LogsClientOptions = {}): Promise<string> {
-  const sts = new STSClient({
+  return accountId({
     ...clientOptions(),
     ...(options.region ? { region: options.region } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
-  try {
-    const { Account } = await sts.send(new GetCallerIdentityCommand({}));
-    if (!Account) throw new Error('STS answered without an account id');
-    return Account;
-  } finally {
-    sts.destroy();
-  }
 }

@@ -9,6 +9,8 @@
  * move the cursor, rewrite the line (`\r`) or reorder what you read (bidirectional overrides). Tabs and
  * line breaks stay; the tail's own colours are the only escape codes it prints.
  */
+
+import { styleText } from 'node:util';
 import { type LambdaLine, type Level, parseLambdaLine } from './lambda-lines';
 
 export type Format = 'short' | 'detailed' | 'json';
@@ -30,18 +32,7 @@ export interface RenderOptions {
   readonly utc: boolean;
 }
 
-const CODES = {
-  reset: '\u001b[0m',
-  bold: '\u001b[1m',
-  dim: '\u001b[2m',
-  red: '\u001b[31m',
-  green: '\u001b[32m',
-  yellow: '\u001b[33m',
-  blue: '\u001b[34m',
-  magenta: '\u001b[35m',
-  cyan: '\u001b[36m',
-} as const;
-type Style = Exclude<keyof typeof CODES, 'reset'>;
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan';
 
 const LEVEL_STYLE: Record<Level, Style[]> = {
   TRACE: ['dim'],
@@ -135,7 +126,8 @@ export class Renderer {
 
   private paint(text: string, ...styles: Style[]): string {
     if (!this.options.color || styles.length === 0) return text;
-    return `${styles.map((s) => CODES[s]).join('')}${text}${CODES.reset}`;
+    // The caller already decided (options.color: a terminal, no NO_COLOR), so no second check of the stream.
+    return styleText(styles, text, { validateStream: false });
   }
 
   /** The text to print for an event (with its newline), or '' when it is folded into another line. */

@@ -1,5 +1,6 @@
 /** The status line at the bottom of a terminal: live or polling, events shown, how fresh the last one was. */
 import type { Writable } from 'node:stream';
+import { styleText } from 'node:util';
 
 export class StatusLine {
   private shown = false;
@@ -19,7 +20,9 @@ export class StatusLine {
       this.lastLag !== undefined
         ? ` · last event ${(this.lastLag / 1000).toFixed(1)} s after it was stored`
         : '';
-    this.out.write(`\r\u001b[2K\u001b[2m● ${this.state} · ${printed} events${lag} · Ctrl-C to stop\u001b[0m`);
+    // \r and ESC [2K rewrite the line in place; the text itself is dimmed.
+    const text = `● ${this.state} · ${printed} events${lag} · Ctrl-C to stop`;
+    this.out.write(`\r\u001b[2K${styleText('dim', text, { validateStream: false })}`);
     this.shown = true;
   }
 

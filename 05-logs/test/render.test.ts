@@ -172,9 +172,9 @@ describe('printing', () => {
 
   it('paints levels, timeouts and cold starts only when colours are on', () => {
     const coloured = renderAll('short', [TEXT.warn, TEXT.timeout, TEXT.report], true);
-    expect(coloured).toContain('\u001b[33mWARN \u001b[0m');
-    expect(coloured).toContain('\u001b[31m\u001b[1mTIMEOUT\u001b[0m');
-    expect(coloured).toContain('\u001b[33mcold start, init 255.25 ms\u001b[0m');
+    expect(coloured).toContain('\u001b[33mWARN \u001b[39m');
+    expect(coloured).toContain('\u001b[31m\u001b[1mTIMEOUT\u001b[22m\u001b[39m');
+    expect(coloured).toContain('\u001b[33mcold start, init 255.25 ms\u001b[39m');
     expect(renderAll('short', [TEXT.warn, TEXT.timeout])).not.toContain('\u001b[');
   });
 

@@ -1,6 +1,6 @@
 /**
- * The JavaScript side of the codec bench, in a process of its own per input (as a Lambda container only
- * ever decodes bill-sized signatures, its JIT only learns those). Speaks the same line protocol as the
+ * The JavaScript side of the codec bench, in a process of its own per input (as a Lambda container's JIT
+ * only learns the bill-sized signatures it decodes). Speaks the same line protocol as the
  * Python side: a key line, a JSON line of named inputs, then "<name> <seconds>" per round, answered with
  * "<decodes per second> <sha256 of the last result>".
  */

@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandLine } from '../src/cli';
+import { type Fail, failWith, parseCommandLine } from '../src/cli';
 import { region } from '../src/config';
 import { localBin } from '../src/process';
 import { factsOf, registry, type Schema, type TypeFacts } from './registry';
@@ -23,10 +23,7 @@ const USAGE = `Usage: npm run iam:registry [-- [--from <folder of registry schem
 
 const SNAPSHOT = path.join(__dirname, 'cloudformation-registry.json');
 
-function fail(message: string): never {
-  process.stderr.write(`iam:registry: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: Fail = failWith('iam:registry', USAGE);
 
 function fromAws(type: string): Schema {
   try {

@@ -3,7 +3,7 @@
  * Prints a signature for a bill: an HMAC token (SIGNING_KEYS), or with --legacy the article's kind (SIGNATURE_KEY).
  */
 import { billNumberProblem, emailProblem } from '../src/bill';
-import { parseCommandLine } from '../src/cli';
+import { type Fail, failWith, parseCommandLine } from '../src/cli';
 import { legacyKey, loadDotEnv, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
 
@@ -11,10 +11,7 @@ const USAGE = `Usage: npm run sign -- --email <customer email> --bill <YYYY-NNNN
   --legacy   the article's signature (SIGNATURE_KEY); without it, an HMAC token (SIGNING_KEYS)
   --expires  the token stops verifying after this long (tokens only), e.g. 30d`;
 
-function fail(message: string): never {
-  process.stderr.write(`sign: ${message}\n\n${USAGE}\n`);
-  process.exit(2);
-}
+const fail: Fail = failWith('sign', USAGE);
 
 function expiryFrom(text: string): number {
   const match = /^([1-9][0-9]{0,5})([dhm])$/.exec(text);

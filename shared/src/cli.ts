@@ -28,3 +28,22 @@ export function parseCommandLine<const T extends ParseArgsConfig>(
   }
   return parsed;
 }
+
+/** A line for the learner, on stdout. */
+export function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Stops the script: declare it with this type (`const fail: Fail = ...`) so TypeScript knows it never returns. */
+export type Fail = (message: string, code?: number) => never;
+
+/**
+ * How a script stops on a problem: `<command>: <message>` on stderr, then the exit status (1 by default).
+ * Given the usage, the message is misuse: the usage follows it and the status is 2.
+ */
+export function failWith(command: string, usage?: string): Fail {
+  return (message, code = usage === undefined ? 1 : 2) => {
+    process.stderr.write(`${command}: ${message}${usage === undefined ? '' : `\n\n${usage}`}\n`);
+    process.exit(code);
+  };
+}

@@ -32,10 +32,12 @@ function loadEnvFileKeepingExisting(file: string): boolean {
 
 /**
  * Load `.env` from the repository root, then the offline demo keys if `npm start` made some, into
- * process.env, never overriding what is already set. Returns the files it read.
+ * process.env, never overriding what is already set. Returns the files it read. `demoKeys: false` reads
+ * `.env` only, for what must not sign with demo keys (a test of the deployed API).
  */
-export function loadDotEnv(file = path.join(REPO_ROOT, '.env')): string[] {
-  return [file, DEMO_KEYS_FILE].filter(loadEnvFileKeepingExisting);
+export function loadDotEnv(options: { file?: string; demoKeys?: boolean } = {}): string[] {
+  const { file = path.join(REPO_ROOT, '.env'), demoKeys = true } = options;
+  return (demoKeys ? [file, DEMO_KEYS_FILE] : [file]).filter(loadEnvFileKeepingExisting);
 }
 
 /**

@@ -7,7 +7,7 @@
  * (see shared/README.md). New bills use sign()/verify() from ./token.
  */
 
-import { isUtf8, transcode } from 'node:buffer';
+import { isUtf8 } from 'node:buffer';
 
 export class InvalidSignatureError extends Error {
   override readonly name = 'InvalidSignatureError';
@@ -53,7 +53,6 @@ function keyShifts(key: string): Uint8Array {
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: the whole ASCII range is the point
 const ASCII = /^[\x00-\x7f]*$/;
-const EQUALS = 0x3d;
 
 function notAscii(): InvalidSignatureError {
   return new InvalidSignatureError(
@@ -147,24 +146,6 @@ function base64DecodeLikePython(signature: string, out: Uint8Array): number {
   return written;
 }
 
-/**
- * Node's native base64 decoder, where its result is provably the reference's: an ASCII string of whole
- * quads with at most two trailing '='. Node skips a character outside the alphabet and stops at an inner
- * '=', so any such character leaves fewer bytes than the length promises, and the caller falls back to
- * the exact decoder. Returns undefined when it cannot vouch for the result.
- */
-function nativeBase64Decode(signature: string): Buffer | undefined {
-  const length = signature.length;
-  if (length % 4 !== 0 || Buffer.byteLength(signature, 'utf8') !== length) return undefined;
-  let pads = 0;
-  if (length > 0 && signature.charCodeAt(length - 1) === EQUALS) {
-    pads = signature.charCodeAt(length - 2) === EQUALS ? 2 : 1;
-    if (pads === 2 && signature.charCodeAt(length - 3) === EQUALS) return undefined;
-  }
-  const bytes = Buffer.from(signature, 'base64');
-  return bytes.length === (length / 4) * 3 - pads ? bytes : undefined;
-}
-
 /** Encode a text as the article did. Throws a RangeError for an empty key (Python: ZeroDivisionError). */
 export function encode(key: string, clear: string): string {
   const shifts = keyShifts(key);
@@ -186,28 +167,19 @@ export function encode(key: string, clear: string): string {
   return Buffer.from(bytes.buffer, 0, written).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
-/** A key, ready for subtraction: its shifts, and the same repeated as 32-bit words (4 bytes at a time). */
-interface PreparedKey {
-  readonly shifts: Uint8Array;
-  readonly words: Uint32Array;
-}
-
+// The key of the last call, ready for subtraction: a Lambda container decodes with one key.
 let cachedKey: string | undefined;
-let cachedPrepared: PreparedKey = { shifts: new Uint8Array(0), words: new Uint32Array(0) };
-function prepare(key: string): PreparedKey {
+let cachedShifts: Uint8Array = new Uint8Array(0);
+function prepare(key: string): Uint8Array {
   if (key !== cachedKey) {
-    const shifts = keyShifts(key);
-    // 4 periods of bytes make `period` whole words, and word w then always starts at shift (4w mod period).
-    const repeated = new Uint8Array(shifts.length * 4);
-    for (let i = 0; i < repeated.length; i++) repeated[i] = shifts[i % shifts.length] as number;
-    cachedPrepared = { shifts, words: new Uint32Array(repeated.buffer) };
+    cachedShifts = keyShifts(key);
     cachedKey = key;
   }
-  return cachedPrepared;
+  return cachedShifts;
 }
 
-// Bill-sized signatures decode in JavaScript into a reused buffer: no allocation, no native call.
-// Larger ones go through Node's native base64 decoder.
+// Bill-sized signatures decode into a reused buffer: no allocation. The function refuses bodies this large
+// (413) before decoding, so a larger one only comes from a script, and gets a buffer of its own.
 const SMALL_SIGNATURE = 4096;
 const scratch = new Uint8Array((SMALL_SIGNATURE / 4) * 3);
 
@@ -224,50 +196,21 @@ export function decode(key: string, signature: string): string {
     );
   }
   if (typeof key !== 'string') throw new TypeError('The legacy signature key must be a string.');
-  const prepared = prepare(key);
-  if (signature.length <= SMALL_SIGNATURE) {
-    return shiftedText(scratch, base64DecodeLikePython(signature, scratch), prepared);
-  }
-  return decodeLarge(signature, prepared);
-}
-
-/**
- * Large signatures, natively where that is provably the reference's result: Node's base64 decoder,
- * then ICU's UTF-8 to Latin-1 conversion. Otherwise, the exact decoders.
- */
-function decodeLarge(signature: string, prepared: PreparedKey): string {
-  const native = nativeBase64Decode(signature);
-  if (!native) {
-    const bytes = new Uint8Array(Math.ceil((signature.length * 3) / 4));
-    return shiftedText(bytes, base64DecodeLikePython(signature, bytes), prepared);
-  }
-  if (prepared.shifts.length > 0) {
-    if (!isUtf8(native)) throw notUtf8();
-    // ICU writes '?' for a code point Latin-1 lacks. Proof that it did not: a character up to U+00FF
-    // takes one UTF-8 byte, or two exactly when it is 0x80 or above; any other takes two to four bytes
-    // for its one '?'.
-    const latin1 = transcode(native, 'utf8', 'latin1');
-    const bytes = new Uint8Array(latin1.buffer, latin1.byteOffset, latin1.length);
-    const high = subtractKey(bytes, bytes.length, prepared);
-    if (native.length === bytes.length + high) return latin1String(bytes, bytes.length);
-  }
-  // A plain Uint8Array view: V8 reads it much faster than the Buffer subclass in the hot loop.
-  return shiftedText(
-    new Uint8Array(native.buffer, native.byteOffset, native.length),
-    native.length,
-    prepared,
-  );
+  const shifts = prepare(key);
+  const bytes =
+    signature.length <= SMALL_SIGNATURE ? scratch : new Uint8Array(Math.ceil((signature.length * 3) / 4));
+  return shiftedText(bytes, base64DecodeLikePython(signature, bytes), shifts);
 }
 
 /** The base64-decoded `bytes` (the first `length`) as the reference's text: UTF-8, minus the key, modulo 256. */
-function shiftedText(bytes: Uint8Array, length: number, prepared: PreparedKey): string {
-  if (prepared.shifts.length === 0 && length > 0) {
+function shiftedText(bytes: Uint8Array, length: number, shifts: Uint8Array): string {
+  if (shifts.length === 0 && length > 0) {
     // Python decodes the whole text before its loop divides by the key's length.
     if (!isUtf8(bytes.subarray(0, length))) throw notUtf8();
     throw new InvalidSignatureError('empty-key', 'The legacy signature key (SIGNATURE_KEY) is empty.');
   }
   const written = codePointsToLowBytes(bytes, length);
-  subtractKey(bytes, written, prepared);
+  subtractKey(bytes, written, shifts);
   // Every output character is below U+0100, so latin1 maps each byte to exactly that character.
   return latin1String(bytes, written);
 }
@@ -329,41 +272,14 @@ function anyCodePointsToLowBytes(bytes: Uint8Array, length: number, from: number
   return out;
 }
 
-const HIGH_BITS = 0x80808080 | 0;
-const WORDWISE_FROM = 64;
-
-/**
- * bytes[i] = (bytes[i] - shift[i mod period]) mod 256: Python's (256 + ord(ch) - ord(key[i])) % 256.
- * Four bytes at a time where the buffer allows it, each byte apart (no borrow crosses bytes).
- * Returns how many bytes were 0x80 or above before (decodeLarge's proof needs that count).
- */
-function subtractKey(bytes: Uint8Array, count: number, key: PreparedKey): number {
-  const { shifts, words: keyWords } = key;
+/** bytes[i] = (bytes[i] - shift[i mod period]) mod 256: Python's (256 + ord(ch) - ord(key[i])) % 256. */
+function subtractKey(bytes: Uint8Array, count: number, shifts: Uint8Array): void {
   const period = shifts.length;
-  let high = 0;
-  let start = 0;
-  if (count >= WORDWISE_FROM && bytes.byteOffset % 4 === 0) {
-    const wordCount = count >>> 2;
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, wordCount);
-    let k = 0;
-    for (let w = 0; w < wordCount; w++) {
-      const x = words[w] as number;
-      const y = keyWords[k] as number;
-      // The top bit of each byte moved to its bottom, summed by the multiplication into the top byte.
-      high += Math.imul((x >>> 7) & 0x01010101, 0x01010101) >>> 24;
-      words[w] = ((x | HIGH_BITS) - (y & ~HIGH_BITS)) ^ ((x ^ ~y) & HIGH_BITS);
-      if (++k === period) k = 0;
-    }
-    start = wordCount * 4;
-  }
-  let k = start % period;
-  for (let i = start; i < count; i++) {
-    const x = bytes[i] as number;
-    high += x >>> 7;
-    bytes[i] = (x - (shifts[k] as number)) & 0xff;
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    bytes[i] = ((bytes[i] as number) - (shifts[k] as number)) & 0xff;
     if (++k === period) k = 0;
   }
-  return high;
 }
 
 // Short strings build fastest from a plain array (V8's fast path for apply); long ones natively.

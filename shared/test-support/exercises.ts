@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type Exercise, fromRoot, runCheck } from '../src/exercise';
-import { withCopy } from '../workshop/exercise-files';
+import { withCopy } from '../src/exercise-files';
 
 export interface WrongAnswer {
   readonly name: string;

@@ -12,10 +12,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCommandLine } from '../src/cli';
+import { parseCommandLine, say } from '../src/cli';
 import { LOCAL_DATA_PATH, REPO_ROOT } from '../src/env';
 import { type Exercise, fromRoot, runCheck } from '../src/exercise';
-import { starterCommit, starterText, withCopy } from './exercise-files';
+import { starterCommit, starterText, withCopy } from '../src/exercise-files';
 import { ALL_EXERCISES, CHAPTERS } from './exercises';
 
 const USAGE = `Usage: npm run exercise [-- <chapter|exercise>] [--hint | --solution | --reset]
@@ -27,10 +27,6 @@ const USAGE = `Usage: npm run exercise [-- <chapter|exercise>] [--hint | --solut
   npm run exercise -- --solutions       every starter fails its check, every reference passes (CI)`;
 
 const HINTS_FILE = path.join(LOCAL_DATA_PATH, 'exercise-hints.json');
-
-function say(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
 
 function select(target: string | undefined): Exercise[] {
   if (target === undefined) return [...ALL_EXERCISES];
@@ -197,7 +193,6 @@ async function main(): Promise<number> {
       solutions: { type: 'boolean', default: false },
     },
   });
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const modes = (['hint', 'solution', 'reset', 'solutions'] as const).filter((mode) => values[mode]);
   if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(', --')}.`);
   if (positionals.length > 1)

@@ -4,7 +4,7 @@
  * and stops everything on Ctrl-C.
  */
 
-import { parseCommandLine } from '../src/cli';
+import { parseCommandLine, say } from '../src/cli';
 import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../src/env';
 import { encode, formatBillReference, sign } from '../src/index';
 import { onStopRequest } from '../src/process';
@@ -18,10 +18,6 @@ Ports: SITE_PORT, S3_PORT, API_PORT, LAMBDA_PORT, LOGS_PORT (defaults in shared/
 
 const DEMO_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 
-function say(line = ''): void {
-  process.stdout.write(`${line}\n`);
-}
-
 async function main(): Promise<void> {
   const { values } = parseCommandLine('start', USAGE, {
     options: {
@@ -30,8 +26,6 @@ async function main(): Promise<void> {
       'use-exercises': { type: 'boolean', default: false },
     },
   });
-  // The pinned AWS SDK's notice about its 2027 Node.js support is not for this run.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   say('5€ pour rien: the whole workshop, offline. Starting...');
   if (values.reset) resetLocalData((line) => say(`    ${line}`));

@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { clientOptions, explainAwsError } from '../src/aws';
-import { parseCommandLine } from '../src/cli';
+import { parseCommandLine, say } from '../src/cli';
 import { region, stage } from '../src/config';
 import { loadDotEnv } from '../src/env';
 import { awsTeardownClients, describePlan, planTeardown, runTeardown } from '../src/teardown';
@@ -23,7 +23,6 @@ async function main(): Promise<number> {
   });
   loadDotEnv();
   const clients = awsTeardownClients(clientOptions());
-  const say = (line: string) => process.stdout.write(`${line}\n`);
   // Credentials first, resolved on this machine: without them, that is the first thing to say.
   const probe = new CloudFormationClient(clientOptions());
   try {

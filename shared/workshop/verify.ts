@@ -29,7 +29,6 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (values.aws) loadDotEnv();
   const out = { line: (text: string) => process.stdout.write(`${text}\n`) };
   let failed = 0;

@@ -7,6 +7,7 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { clientOptions } from '../../../shared/src/aws';
 import { type LocalLogs, type StartLocalLogsOptions, startLocalLogs } from '../../offline/server';
 
 export const FAKE_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -14,7 +15,6 @@ export const FAKE_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' }
 /** Nothing in these tests may reach AWS: fake credentials, local endpoints only. */
 process.env.AWS_ACCESS_KEY_ID = 'test';
 process.env.AWS_SECRET_ACCESS_KEY = 'test';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export function startTestLogs(options: StartLocalLogsOptions = {}): Promise<LocalLogs> {
   return startLocalLogs({ port: 0, dataDir: null, ...options });
@@ -22,6 +22,7 @@ export function startTestLogs(options: StartLocalLogsOptions = {}): Promise<Loca
 
 export function clientFor(endpoint: string): CloudWatchLogsClient {
   return new CloudWatchLogsClient({
+    ...clientOptions(),
     region: 'eu-west-3',
     endpoint,
     credentials: FAKE_CREDENTIALS,

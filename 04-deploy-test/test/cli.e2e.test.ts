@@ -36,8 +36,6 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: path.join(scratch, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: path.join(scratch, 'no-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
-    // This machine runs Node 20, which the SDK's 2027 releases drop: it says so on stderr at each start.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...extra,
   };
 }

@@ -37,7 +37,6 @@ async function script(file: string, args: string[], env: NodeJS.ProcessEnv = {})
         ...process.env,
         AWS_ACCESS_KEY_ID: 'test',
         AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         NO_COLOR: '1',
         LOGS_PORT: String(logs.port),
         ...env,
@@ -285,7 +284,7 @@ describe('npm run demo:logs', () => {
     expect(at(/^ {3}HTTP 200 /)).toBeGreaterThan(0);
     expect(at(/^ {3}HTTP 503 in \d+ ms: \{"error":"not-configured"/)).toBeGreaterThan(at(/^ {3}HTTP 200 /));
     expect(stdout).toMatch(
-      /\$ npm run chapter:5 -- --offline --since \S+ --filter-pattern '\{ \$\.level = "ERROR" \}'\n\d\d:\d\d:\d\d\.\d{3} [0-9a-f]{8} ERROR status=503 outcome=not-configured reason="SIGNING_KEYS not set/,
+      /\$ npm run chapter:5 -- --offline --since \S+ --filter-pattern '\{ \$\.level = "ERROR" \}'\n\d\d:\d\d:\d\d\.\d{3} [0-9a-f]{8} ERROR status=503 outcome=not-configured scheme=legacy reason="SIGNATURE_KEY is not set/,
     );
     expect(lines.slice(at(/^f\. Back to normal/)).join('\n')).toMatch(/HTTP 200 /);
   }, 90_000);

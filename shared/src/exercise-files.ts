@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../src/env';
-import type { Exercise } from '../src/exercise';
+import { REPO_ROOT } from './env';
+import type { Exercise } from './exercise';
 
 function git(args: string[]): string {
   return execFileSync('git', ['-C', REPO_ROOT, ...args], {
