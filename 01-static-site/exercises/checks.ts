@@ -2,8 +2,7 @@
  * The checks and hints of chapter 01's exercises, for `npm run exercise -- 1`. Your work goes in the
  * other files of this folder; this one only reads them.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import {
   attempt,
   type Exercise,
@@ -12,6 +11,7 @@ import {
   loadModule,
   shown,
 } from '../../shared/src/exercise';
+import { withLocalHttpServer } from '../../shared/src/process';
 import type { viewForResponse as ViewForResponse } from '../site/src/check-result';
 import type { postSignature as PostSignature } from '../site/src/post-signature';
 
@@ -65,7 +65,7 @@ interface Seen {
 /** A stand-in of the API on 127.0.0.1 that records each request and answers as chapter 03 does. */
 async function withApi<T>(use: (checkUrl: string, seen: Seen[]) => Promise<T>): Promise<T> {
   const seen: Seen[] = [];
-  const server = createServer((req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
@@ -77,15 +77,8 @@ async function withApi<T>(use: (checkUrl: string, seen: Seen[]) => Promise<T>): 
       res.writeHead(genuine ? 200 : 400, { 'content-type': 'application/json; charset=utf-8' });
       res.end(genuine ? AUTHENTIC_LEGACY : NOT_AUTHENTIC);
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await use(`http://127.0.0.1:${port}/dev/check`, seen);
-  } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  };
+  return withLocalHttpServer(answer, (baseUrl) => use(`${baseUrl}/dev/check`, seen));
 }
 
 const postSignatureExercise: Exercise = {

@@ -8,11 +8,11 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { handler } from '../../03-lambda-check/src/check';
 import { type Exercise, expectThat, Mismatch, shown } from '../../shared/src/exercise';
 import { encode } from '../../shared/src/index';
+import { withLocalHttpServer } from '../../shared/src/process';
 import { COLLECTION_FILE, runCollection } from '../src/run-collection';
 
 /** Test keys, for this check only (the handler reads them from the environment, as offline). */
@@ -39,7 +39,7 @@ async function withHandler<T>(
   const saved = { SIGNATURE_KEY: process.env.SIGNATURE_KEY, SIGNING_KEYS: process.env.SIGNING_KEYS };
   Object.assign(process.env, KEYS, { ALLOWED_ORIGIN: SITE_ORIGIN });
   const seen: Seen[] = [];
-  const server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
@@ -72,14 +72,10 @@ async function withHandler<T>(
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  };
   try {
-    return await use(`http://127.0.0.1:${port}/dev/check`, seen);
+    return await withLocalHttpServer(serve, (baseUrl) => use(`${baseUrl}/dev/check`, seen));
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
     for (const [name, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[name];
       else process.env[name] = value;

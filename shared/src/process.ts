@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, Socket } from 'node:net';
+import { createServer as createHttpServer, type RequestListener } from 'node:http';
+import { type AddressInfo, createServer, Socket } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { REPO_ROOT } from './env';
@@ -76,6 +77,25 @@ export async function assertPortFree(port: number, variable: string): Promise<vo
     throw new Error(
       `Port ${port} is already in use (${variable}). Stop what uses it, or choose ${PORT_PAIRS[variable] ? 'others' : 'another'}: ${portChoice(variable)} ${runningCommand()}`,
     );
+  }
+}
+
+/**
+ * `use(baseUrl)` with an HTTP server on 127.0.0.1 at a free port, closed afterwards whatever `use` did
+ * (the exercise checks' stand-ins of the API).
+ */
+export async function withLocalHttpServer<T>(
+  listener: RequestListener,
+  use: (baseUrl: string) => Promise<T>,
+): Promise<T> {
+  const server = createHttpServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, LOOPBACK, resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await use(`http://${LOOPBACK}:${port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 

@@ -204,6 +204,8 @@ function registerReadme(file: string): void {
     const { fence } = step;
     const title = `${where} ${firstLine(fence.text)}`;
     if (marker?.verb === 'skip') {
+      // Reported as skipped, not dropped, so the run lists every README block it did not run and the
+      // README's own reason for it (a bench, the test suites themselves, output that is the learner's own).
       test.skip(`${title} (not run: ${marker.rest})`, () => undefined);
       continue;
     }
@@ -292,6 +294,8 @@ function registerReadme(file: string): void {
 
     if (marker?.verb === 'aws') {
       if (marker.options['not-run'] !== undefined) {
+        // An AWS block that cannot even reach its no-credentials message (it needs the learner's own ids,
+        // domain or an interactive sign-in): skipped with the README's reason, so the gap stays visible.
         test.skip(`${title} (needs AWS, not run: ${marker.options['not-run']})`, () => undefined);
         continue;
       }
