@@ -10,8 +10,8 @@ import {
   expectThat,
   loadModule,
   shown,
-} from '../../shared/src/exercise';
-import { withLocalHttpServer } from '../../shared/src/process';
+} from '../../shared/workshop/exercises/exercise';
+import { withLocalHttpServer } from '../../shared/workshop/process/process';
 import type { viewForResponse as ViewForResponse } from '../site/src/check-result';
 import type { postSignature as PostSignature } from '../site/src/post-signature';
 

@@ -4,9 +4,8 @@
  * outputs, else (offline) the local API's address.
  */
 
-import { stackOutputs } from '../../shared/src/aws-stack';
-import { port, SERVICES, stackName, stage } from '../../shared/src/config';
-import { LOOPBACK } from '../../shared/src/process';
+import { stackOutputs } from '../../shared/src/aws';
+import { LOOPBACK, port, SERVICES, stackName, stage } from '../../shared/src/config';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

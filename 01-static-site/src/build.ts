@@ -11,8 +11,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { build } from 'esbuild';
-import { exerciseSwap } from '../../shared/src/exercise-swap';
+import { build, type Plugin } from 'esbuild';
 import { filesUnder } from '../../shared/src/files';
 import { CONFIG_PATH, parseSiteConfig } from '../site/src/site-config';
 import { contentTypeFor, UnknownFileTypeError } from './content-types';
@@ -33,6 +32,8 @@ export interface BuildOptions {
   readonly outDir?: string;
   /** The site's sources; default 01-static-site/site. */
   readonly sourceDir?: string;
+  /** esbuild plugins for the page script (the workshop passes one that swaps in exercise files). */
+  readonly plugins?: readonly Plugin[];
 }
 
 export interface BuiltFile {
@@ -98,7 +99,11 @@ function checkContentTypes(files: readonly string[], sourceDir: string): void {
   }
 }
 
-async function compileAssets(sourceDir: string, outDir: string): Promise<Map<string, string>> {
+async function compileAssets(
+  sourceDir: string,
+  outDir: string,
+  plugins: readonly Plugin[],
+): Promise<Map<string, string>> {
   const result = await build({
     entryPoints: [
       { in: path.join(sourceDir, 'src', 'check.ts'), out: 'check' },
@@ -114,8 +119,7 @@ async function compileAssets(sourceDir: string, outDir: string): Promise<Map<str
     legalComments: 'none',
     metafile: true,
     logLevel: 'silent',
-    // npm start -- --use-exercises: the learner's exercise files in place of the page's modules.
-    plugins: [exerciseSwap()],
+    plugins: [...plugins],
   });
   // Source reference in the HTML -> the fingerprinted file esbuild wrote.
   const renamed = new Map<string, string>();
@@ -177,7 +181,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildResult> {
   const sources = sourceFiles(sourceDir);
   checkContentTypes(sources, sourceDir);
   prepareOutDir(outDir);
-  const renamed = await compileAssets(sourceDir, outDir);
+  const renamed = await compileAssets(sourceDir, outDir, options.plugins ?? []);
   fingerprintAssets(sources, sourceDir, outDir, renamed);
   for (const file of sources) {
     if (file.endsWith('.html')) writePage(file, sourceDir, outDir, renamed);

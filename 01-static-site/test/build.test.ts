@@ -1,8 +1,8 @@
 /** The build: fingerprinted assets, HTML pointing at them, config.json, no other host, under budget. */
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../../shared/workshop/test-support/temp';
 import { type BuildResult, buildSite, SITE_SOURCE_DIR } from '../src/build';
-import { tempDir } from './support/temp';
 
 const API = 'http://127.0.0.1:3999/dev';
 const work = tempDir('site-build');

@@ -1,5 +1,5 @@
 /** Chapter 01's exercises: each check fails on known wrong answers, with the message that helps. */
-import { describeExercise } from '../../shared/test-support/exercises';
+import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises } from '../exercises/checks';
 
 describeExercise(exercises, '1.1', [

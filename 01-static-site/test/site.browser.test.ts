@@ -5,14 +5,14 @@
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { freePort } from '../../shared/src/process';
-import { axeViolations, launchChromium, screenshotPath } from '../../shared/test-support/browser';
-import { describeWithSystem } from '../../shared/test-support/system';
-import { type LocalS3, startLocalS3 } from '../offline/local-s3';
-import { publishToLocalS3 } from '../offline/local-site';
-import { tempDir } from './support/temp';
+import { freePort } from '../../shared/workshop/process/process';
+import { startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
+import { type LocalS3, startLocalS3 } from '../../shared/workshop/stand-ins/s3/local-s3';
+import { publishToLocalS3 } from '../../shared/workshop/stand-ins/site/local-site';
+import { axeViolations, launchChromium, screenshotPath } from '../../shared/workshop/test-support/browser';
+import { describeWithSystem } from '../../shared/workshop/test-support/system';
+import { tempDir } from '../../shared/workshop/test-support/temp';
 
 const SIGNATURE_KEY = 'browser-test-legacy-password';
 const SIGNING_KEYS = 'bt:browser-test-secret-of-at-least-32-characters';

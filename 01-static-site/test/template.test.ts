@@ -3,7 +3,10 @@
  * and the outputs chapter 02 imports.
  */
 
-import { type CloudFormationTemplate, packageTemplate } from '../../shared/src/serverless-package';
+import {
+  type CloudFormationTemplate,
+  packageTemplate,
+} from '../../shared/workshop/packaging/serverless-package';
 import { CHAPTER_DIR } from '../src/build';
 
 let template: CloudFormationTemplate;

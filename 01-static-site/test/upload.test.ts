@@ -6,13 +6,13 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { freePort } from '../../shared/src/process';
-import { type LocalS3, startLocalS3 } from '../offline/local-s3';
+import { freePort } from '../../shared/workshop/process/process';
+import { type LocalS3, startLocalS3 } from '../../shared/workshop/stand-ins/s3/local-s3';
+import { tempDir } from '../../shared/workshop/test-support/temp';
 import { buildSite } from '../src/build';
 import { IMMUTABLE, REVALIDATE } from '../src/content-types';
 import { s3Client } from '../src/s3-client';
 import { formatSummary, uploadSite } from '../src/upload';
-import { tempDir } from './support/temp';
 
 const work = tempDir('site-upload');
 const siteDir = path.join(work.path, 'site');

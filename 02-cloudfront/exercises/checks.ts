@@ -12,9 +12,9 @@ import {
   shown,
   withYamlBlock,
   yamlBlock,
-} from '../../shared/src/exercise';
-import { packageIsolated, resolveKnown } from '../../shared/src/serverless-package';
-import { headersFromPolicy } from '../src/security-headers';
+} from '../../shared/workshop/exercises/exercise';
+import { packageIsolated, resolveKnown } from '../../shared/workshop/packaging/serverless-package';
+import { headersFromPolicy } from '../../shared/workshop/stand-ins/cdn/security-headers';
 
 const CHAPTER = '02-cloudfront';
 const SERVERLESS_YML = path.join(__dirname, '..', 'serverless.yml');

@@ -1,22 +1,22 @@
 /**
  * No CloudFront runs offline, but its response headers policy can: the site, in a local S3 bucket, is
- * served through the local stand-in (offline/local-cdn.ts, as npm run chapter:2 -- --offline does) with
+ * served through the local stand-in (shared/workshop/stand-ins/cdn/local-cdn.ts, as npm run chapter:2 -- --offline does) with
  * exactly the headers this chapter's template makes CloudFront add. Chromium must run the check page under
  * that Content-Security-Policy with nothing blocked, while the CSP does block what it should.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { type LocalS3, startLocalS3 } from '../../01-static-site/offline/local-s3';
-import { publishToLocalS3 } from '../../01-static-site/offline/local-site';
 import { originOf } from '../../01-static-site/src/api-url';
-import { tempDir } from '../../01-static-site/test/support/temp';
-import { startOfflineApi } from '../../03-lambda-check/offline/api';
 import { encode } from '../../shared/src/index';
-import { freePort } from '../../shared/src/process';
-import { launchChromium } from '../../shared/test-support/browser';
-import { describeWithSystem } from '../../shared/test-support/system';
-import { type LocalCdn, startLocalCdn } from '../offline/local-cdn';
-import { securityHeaders } from '../src/security-headers';
+import { freePort } from '../../shared/workshop/process/process';
+import { startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
+import { type LocalCdn, startLocalCdn } from '../../shared/workshop/stand-ins/cdn/local-cdn';
+import { securityHeaders } from '../../shared/workshop/stand-ins/cdn/security-headers';
+import { type LocalS3, startLocalS3 } from '../../shared/workshop/stand-ins/s3/local-s3';
+import { publishToLocalS3 } from '../../shared/workshop/stand-ins/site/local-site';
+import { launchChromium } from '../../shared/workshop/test-support/browser';
+import { describeWithSystem } from '../../shared/workshop/test-support/system';
+import { tempDir } from '../../shared/workshop/test-support/temp';
 
 const SIGNATURE_KEY = 'csp-test-legacy-password';
 const SIGNING_KEYS = 'csp:csp-test-secret-of-at-least-32-characters';

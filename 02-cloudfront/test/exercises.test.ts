@@ -2,7 +2,7 @@
  * Chapter 02's exercise: its check fails on known wrong answers (serverless.yml with one mistake), each
  * found from the template that `serverless package` writes, with the message that helps.
  */
-import { describeExercise } from '../../shared/test-support/exercises';
+import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises } from '../exercises/checks';
 
 describeExercise(exercises, '2.1', [

@@ -7,8 +7,8 @@ import {
   type CloudFormationTemplate,
   packageTemplate,
   resolveKnown,
-} from '../../shared/src/serverless-package';
-import { CHAPTER_DIR, securityHeadersOf } from '../src/security-headers';
+} from '../../shared/workshop/packaging/serverless-package';
+import { CHAPTER_DIR, securityHeadersOf } from '../../shared/workshop/stand-ins/cdn/security-headers';
 
 const API_ORIGIN = 'https://abc123defg.execute-api.eu-west-3.amazonaws.com';
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';

@@ -4,7 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { attempt, type Exercise, expectThat, loadModule, shown } from '../../shared/src/exercise';
+import {
+  attempt,
+  type Exercise,
+  expectThat,
+  loadModule,
+  shown,
+} from '../../shared/workshop/exercises/exercise';
 import type { ReadResult, readSignature as ReadSignature } from '../src/request';
 import { functionExercise } from './function-checks';
 

@@ -1,7 +1,7 @@
 /** Exercise 3.2's check: the http events and the IAM statement, read from the template serverless package writes. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import settings from '../../shared/settings.json';
+import { config } from '../../shared/src/config';
 import {
   type Exercise,
   expectThat,
@@ -9,8 +9,11 @@ import {
   shown,
   withYamlBlock,
   yamlBlock,
-} from '../../shared/src/exercise';
-import { type CloudFormationTemplate, packageIsolated } from '../../shared/src/serverless-package';
+} from '../../shared/workshop/exercises/exercise';
+import {
+  type CloudFormationTemplate,
+  packageIsolated,
+} from '../../shared/workshop/packaging/serverless-package';
 
 const SERVERLESS_YML = path.join(__dirname, '..', 'serverless.yml');
 const BLOCKS = [
@@ -21,8 +24,8 @@ const BLOCKS = [
 // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${...} syntax, as !Sub keeps it
 const ARN_PREFIX = 'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter';
 const PARAMETERS = [
-  `${ARN_PREFIX}/${settings.service}/${settings.stage}/signature-key`,
-  `${ARN_PREFIX}/${settings.service}/${settings.stage}/signing-keys`,
+  `${ARN_PREFIX}/${config.service}/${config.stage}/signature-key`,
+  `${ARN_PREFIX}/${config.service}/${config.stage}/signing-keys`,
 ];
 
 /** serverless.yml with the exercise's two blocks in place of its own. */

@@ -5,7 +5,7 @@
  * or API Gateway answers 502. Read top to bottom: method, body, secrets, check; one log line per request.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { siteOrigin } from '../../shared/settings.json';
+import { SITE_ORIGIN } from '../../shared/src/config';
 import {
   type Answer,
   authentic,
@@ -31,7 +31,7 @@ export async function handler(event: Event, context?: Partial<Context>): Promise
   const durationMs = Math.round((performance.now() - started) * 1000) / 1000;
   writeLog({ level, requestId, status, ...fields, durationMs });
   return respond(status, body, {
-    allowedOrigin: process.env.ALLOWED_ORIGIN || siteOrigin,
+    allowedOrigin: process.env.ALLOWED_ORIGIN || SITE_ORIGIN,
     extraHeaders: status === 405 ? { Allow: 'POST, OPTIONS' } : undefined,
   });
 }

@@ -1,5 +1,5 @@
 /** Chapter 03's exercises: each check fails on its starter and on known wrong answers, passes on the chapter's code. */
-import { describeExercise } from '../../shared/test-support/exercises';
+import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises } from '../exercises/checks';
 
 describeExercise(exercises, '3.1', [

@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { encode, formatBillReference, parseBillReference, parseKeyring, sign } from '../../shared/src/index';
+import { captureStdout, JANE, TEST_SECRETS, withEnv } from '../../shared/workshop/test-support/events';
 import { handler } from '../src/check';
 import { STATUSES } from '../src/respond';
 import { resetSecrets } from '../src/secrets';
-import { captureStdout, JANE, TEST_SECRETS, withEnv } from './support/events';
 
 const legacy = encode(TEST_SECRETS.SIGNATURE_KEY, 'jane.doe@example.com#2019-0042');
 const token = sign(JANE, parseKeyring(TEST_SECRETS.SIGNING_KEYS));

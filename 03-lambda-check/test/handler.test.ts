@@ -2,9 +2,16 @@
  * The handler, one test event per body form and per failure (test/events/*.json), the article's own
  * test proxy event included. No network: the secrets are in the environment, as offline.
  */
+
+import {
+  captureStdout,
+  JANE,
+  loadEvent,
+  TEST_SECRETS,
+  withEnv,
+} from '../../shared/workshop/test-support/events';
 import { handler } from '../src/check';
 import { resetSecrets } from '../src/secrets';
-import { captureStdout, JANE, loadEvent, TEST_SECRETS, withEnv } from './support/events';
 
 const NOT_AUTHENTIC = 'This is not an authentic signature';
 const context = { awsRequestId: 'test-request-1' };

@@ -9,8 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { isListening, localBin } from '../../shared/src/process';
-import { CHAPTER_DIR, type OfflineApi, startOfflineApi } from '../offline/api';
+import { isListening, localBin } from '../../shared/workshop/process/process';
+import {
+  CHAPTER_DIR,
+  type OfflineApi,
+  startOfflineApi,
+} from '../../shared/workshop/stand-ins/api/offline-api';
 
 const SIGNATURE_KEY = 'offline-test-password';
 const SIGNING_KEYS = `e2e:${'k'.repeat(40)}`;

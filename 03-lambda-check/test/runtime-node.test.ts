@@ -5,9 +5,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { RUNTIME_NODE_MAJOR } from '../../shared/src/config';
-import { REPO_ROOT } from '../../shared/src/env';
-import { runtimeNode } from '../../shared/src/system-requirements';
-import { describeWithSystem } from '../../shared/test-support/system';
+import { REPO_ROOT } from '../../shared/workshop/env';
+import { runtimeNode } from '../../shared/workshop/system-requirements';
+import { describeWithSystem } from '../../shared/workshop/test-support/system';
 
 describeWithSystem('runtimeNode', `the function on Node.js ${RUNTIME_NODE_MAJOR}, as Lambda runs it`, () => {
   const node = runtimeNode() as string;

@@ -6,16 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import settings from '../../shared/settings.json';
-import { checkFunctionName, parameterNames, RUNTIME_NODE_MAJOR } from '../../shared/src/config';
-import { runtimeNode } from '../../shared/src/system-requirements';
-import { updateRefusals } from '../../shared/test/support/stack-update';
-import { describeWithSystem } from '../../shared/test-support/system';
-import { type Packaged, packageIsolated } from '../scripts/package-isolated';
+import { checkFunctionName, config, parameterNames, RUNTIME_NODE_MAJOR } from '../../shared/src/config';
+import { type Packaged, packageIsolated } from '../../shared/workshop/packaging/package-api';
+import { runtimeNode } from '../../shared/workshop/system-requirements';
+import { captureStdout, loadEvent, TEST_SECRETS, withEnv } from '../../shared/workshop/test-support/events';
+import { updateRefusals } from '../../shared/workshop/test-support/stack-update';
+import { describeWithSystem } from '../../shared/workshop/test-support/system';
+import { readZip } from '../../shared/workshop/test-support/zip';
 import { handler } from '../src/check';
 import { resetSecrets } from '../src/secrets';
-import { captureStdout, loadEvent, TEST_SECRETS, withEnv } from './support/events';
-import { readZip } from './support/zip';
 
 // A value that must never reach the template or the zip, even when it is in the deploying shell.
 const CANARY = 'canary-secret-never-in-template';
@@ -57,8 +56,8 @@ describe('the check function', () => {
     expect(fn).toMatchObject({
       FunctionName: checkFunctionName({}),
       Handler: 'src/check.handler',
-      Runtime: settings.runtime,
-      Architectures: [settings.architecture],
+      Runtime: config.runtime,
+      Architectures: [config.architecture],
       MemorySize: 128,
     });
     expect(fn.Timeout).toBeGreaterThanOrEqual(3);
@@ -71,7 +70,7 @@ describe('the check function', () => {
     expect(variables).toEqual({
       SIGNATURE_KEY_PARAMETER: names.legacyKey,
       SIGNING_KEYS_PARAMETER: names.signingKeys,
-      ALLOWED_ORIGIN: settings.siteOrigin,
+      ALLOWED_ORIGIN: config.siteOrigin,
     });
     for (const packaged of [plain, withKey]) {
       expect(JSON.stringify(packaged.template)).not.toContain(CANARY);
@@ -215,7 +214,7 @@ describe('the API', () => {
 
   it('throttles the stage after the deploy, never through the deployment (a redeploy would be refused)', () => {
     const deployment = one(plain.template, 'AWS::ApiGateway::Deployment').Properties;
-    expect(deployment.StageName).toBe(settings.stage);
+    expect(deployment.StageName).toBe(config.stage);
     expect(deployment.StageDescription).toBeUndefined();
     expect(plain.template.Outputs?.StageThrottling?.Value).toBe('burstLimit=20 rateLimit=10');
   });
@@ -240,7 +239,7 @@ describe('the API', () => {
   it('gives the endpoint URL as a stack output', () => {
     const value = JSON.stringify(plain.template.Outputs?.CheckUrl?.Value);
     expect(value).toContain('.execute-api.');
-    expect(value).toContain(`/${settings.stage}/check`);
+    expect(value).toContain(`/${config.stage}/check`);
   });
 });
 
@@ -270,7 +269,7 @@ describe('a second deploy (the update CloudFormation makes of the first)', () =>
       ],
     };
     expect(updateRefusals(plain.template, second)).toEqual([
-      `${id}: StageDescription cannot be specified when stage referenced by StageName (${settings.stage}) already exists`,
+      `${id}: StageDescription cannot be specified when stage referenced by StageName (${config.stage}) already exists`,
     ]);
   });
 

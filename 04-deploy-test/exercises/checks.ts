@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { handler } from '../../03-lambda-check/src/check';
-import { type Exercise, expectThat, Mismatch, shown } from '../../shared/src/exercise';
 import { encode } from '../../shared/src/index';
-import { withLocalHttpServer } from '../../shared/src/process';
+import { type Exercise, expectThat, Mismatch, shown } from '../../shared/workshop/exercises/exercise';
+import { withLocalHttpServer } from '../../shared/workshop/process/process';
 import { COLLECTION_FILE, runCollection } from '../src/run-collection';
 
 /** Test keys, for this check only (the handler reads them from the environment, as offline). */

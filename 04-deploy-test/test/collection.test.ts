@@ -3,8 +3,13 @@
  * the real API is tested in offline.test.ts; here, what must hold before anything is sent.
  */
 import { MAX_BODY_LENGTH } from '../../03-lambda-check/src/request';
-import settings from '../../shared/settings.json';
-import { loadCollection, loadEnvironment, requestsOf, scriptOf } from './support/collection';
+import { config } from '../../shared/src/config';
+import {
+  loadCollection,
+  loadEnvironment,
+  requestsOf,
+  scriptOf,
+} from '../../shared/workshop/test-support/collection';
 
 const collection = loadCollection();
 const requests = requestsOf(collection);
@@ -97,12 +102,12 @@ describe('the Postman environments', () => {
     expect(needed.sort()).toEqual(keys(local));
   });
 
-  it('point the local one at the offline API of shared/settings.json', () => {
+  it('point the local one at the offline API of shared/config.json', () => {
     expect(local._postman_variable_scope).toBe('environment');
     expect(valueIn(local, 'checkUrl')).toBe(
-      `http://127.0.0.1:${settings.ports.API_PORT}/${settings.stage}/check`,
+      `http://127.0.0.1:${config.ports.API_PORT}/${config.stage}/check`,
     );
-    expect(valueIn(local, 'siteOrigin')).toBe(settings.siteOrigin);
+    expect(valueIn(local, 'siteOrigin')).toBe(config.siteOrigin);
   });
 
   it('leave the AWS endpoint for the learner to fill in', () => {

@@ -4,6 +4,7 @@
  */
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { type FakeAws, startFakeAws } from '../../shared/workshop/test-support/fake-aws';
 import {
   checkUrlOf,
   DeployedApiError,
@@ -11,7 +12,6 @@ import {
   deployedKeys,
   deployedSiteOrigin,
 } from '../src/deployed';
-import { type FakeAws, startFakeAws } from './support/fake-aws';
 
 const URL_OUT = 'https://abc123.execute-api.eu-west-3.amazonaws.com/dev/check';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

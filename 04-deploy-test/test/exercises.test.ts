@@ -2,7 +2,7 @@
  * Chapter 04's exercises: each check fails on known wrong answers, with the message that helps. The
  * Postman ones are the collection's own test script with one mistake; the curl ones, curl/json-body.sh.
  */
-import { describeExercise } from '../../shared/test-support/exercises';
+import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises, referenceScript } from '../exercises/checks';
 
 const script = referenceScript().join('\n');

@@ -6,14 +6,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type OfflineApi, startOfflineApi } from '../../03-lambda-check/offline/api';
-import { REPO_ROOT } from '../../shared/src/env';
 import { encode, parseKeyring, sign, verify } from '../../shared/src/index';
-import { freePort, localBin } from '../../shared/src/process';
-import { runCommand } from '../../shared/test-support/run-command';
+import { REPO_ROOT } from '../../shared/workshop/env';
+import { freePort, localBin } from '../../shared/workshop/process/process';
+import { type OfflineApi, startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
+import { loadCollection, requestsOf } from '../../shared/workshop/test-support/collection';
+import { runCommand } from '../../shared/workshop/test-support/run-command';
 import { formatReport } from '../src/report';
 import { type RequestResult, type RunValues, runCollection } from '../src/run-collection';
-import { loadCollection, requestsOf } from './support/collection';
 
 const SIGNATURE_KEY = 'pässwörd 5€ 🙂';
 const SIGNING_KEYS = `t04:${'é€k'.repeat(12)},old:${'o'.repeat(40)}`;
@@ -159,7 +159,7 @@ describe('npm run chapter:4 -- --offline, with the API already running', () => {
     const apiPort = new URL(api.checkUrl).port;
     const { code, stdout, stderr } = await runCommand(
       localBin('tsx'),
-      ['04-deploy-test/scripts/chapter.ts', '--offline', '--junit', junitFile],
+      ['shared/workshop/commands/chapter-4.ts', '--offline', '--junit', junitFile],
       { ...process.env, API_PORT: apiPort, SIGNATURE_KEY, SIGNING_KEYS, SITE_ORIGIN: SITE },
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

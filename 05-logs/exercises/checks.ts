@@ -12,8 +12,8 @@ import {
   type FilteredLogEvent,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { type Exercise, expectThat, loadModule, Mismatch } from '../../shared/src/exercise';
-import { startLocalLogs } from '../offline/server';
+import { type Exercise, expectThat, loadModule, Mismatch } from '../../shared/workshop/exercises/exercise';
+import { startLocalLogs } from '../../shared/workshop/stand-ins/logs/server';
 import type { follow as Follow, FollowOptions } from '../src/simple-tail';
 
 const GROUP = '/aws/lambda/cinq-euros-api-exercise-check';

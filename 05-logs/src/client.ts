@@ -1,9 +1,7 @@
 /** The CloudWatch Logs client of the tail: AWS by default, any endpoint the SDK settings or the caller name. */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { clientOptions, endpointFor } from '../../shared/src/aws';
-import { accountId } from '../../shared/src/aws-stack';
-import { region as configuredRegion, port } from '../../shared/src/config';
-import { LOOPBACK } from '../../shared/src/process';
+import { accountId, clientOptions, endpointFor } from '../../shared/src/aws';
+import { region as configuredRegion, LOOPBACK, port } from '../../shared/src/config';
 
 export interface LogsClientOptions {
   /** An endpoint URL; else the SDK's own settings (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, AWS_ENDPOINT_URL), else AWS. */

@@ -2,7 +2,7 @@
  * Chapter 05's exercise: its check fails on known wrong answers (src/simple-tail.ts with one mistake),
  * against the local CloudWatch Logs endpoint, with the message that helps.
  */
-import { describeExercise } from '../../shared/test-support/exercises';
+import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises } from '../exercises/checks';
 
 describeExercise(exercises, '5.1', [

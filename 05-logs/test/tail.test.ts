@@ -4,11 +4,12 @@
  * must be printed exactly once, and the memory it keeps for that must stay bounded.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { LocalLogs } from '../offline/server';
-import { Pace } from '../src/pace';
-import { exponentialBackoff } from '../src/retry';
-import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/tail';
-import { type FaultyEndpoint, seededRandom, startFaultyEndpoint } from './support/faulty-endpoint';
+import type { LocalLogs } from '../../shared/workshop/stand-ins/logs/server';
+import {
+  type FaultyEndpoint,
+  seededRandom,
+  startFaultyEndpoint,
+} from '../../shared/workshop/test-support/faulty-endpoint';
 import {
   Collector,
   clientFor,
@@ -17,7 +18,10 @@ import {
   put,
   sleep,
   startTestLogs,
-} from './support/logs';
+} from '../../shared/workshop/test-support/logs';
+import { Pace } from '../src/pace';
+import { exponentialBackoff } from '../src/retry';
+import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/tail';
 
 const GROUP = '/aws/lambda/tail-test';
 const STREAMS = Array.from({ length: 12 }, (_, i) => `2026/11/25/[$LATEST]${String(i).padStart(32, '0')}`);

@@ -10,9 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Fail, failWith, parseCommandLine } from '../src/cli';
 import { region } from '../src/config';
-import { localBin } from '../src/process';
+import { type Fail, failWith, parseCommandLine } from '../workshop/commands/cli';
+import { localBin } from '../workshop/process/process';
 import { factsOf, registry, type Schema, type TypeFacts } from './registry';
 
 const USAGE = `Usage: npm run iam:registry [-- [--from <folder of registry schemas> [--published YYYY-MM]] [--type <AWS::Service::Resource> ...]]

@@ -6,6 +6,15 @@ import settings from '../settings.json';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+/**
+ * The workshop's settings as shared/settings.json holds them. Everything in TypeScript reads them here,
+ * never from the file: the functions below add what the environment overrides.
+ */
+export const config: Readonly<typeof settings> = settings;
+
+/** Every local server binds this address, and every local URL names it. */
+export const LOOPBACK = '127.0.0.1';
+
 // The workshop pins its AWS SDK (package-lock.json): the SDK's notice that its releases after January 2027
 // need Node.js >= 22 is not about this run, and printed first it pushed our own messages (what to do about
 // missing credentials, for one) down the screen. Every script loads this module before making a client.

@@ -23,11 +23,11 @@ import {
   type TiedToProperty,
 } from '../iam/policy-exceptions';
 import { HANDLERS, registry } from '../iam/registry';
-import { REPO_ROOT } from '../src/env';
-import { packageIsolated } from '../src/serverless-package';
-import { actionFacts, decide } from './support/iam-simulator';
-import { actionsOf, type SdkCall, sdkCallsIn, sourceFiles } from './support/sdk-calls';
-import { schemaProblems } from './support/template-schemas';
+import { REPO_ROOT } from '../workshop/env';
+import { packageIsolated } from '../workshop/packaging/serverless-package';
+import { actionFacts, decide } from '../workshop/test-support/iam-simulator';
+import { actionsOf, type SdkCall, sdkCallsIn, sourceFiles } from '../workshop/test-support/sdk-calls';
+import { schemaProblems } from '../workshop/test-support/template-schemas';
 import {
   ACCOUNT,
   CATALOG_TYPES,
@@ -36,7 +36,7 @@ import {
   STACK_OF_CHAPTER,
   type Stack,
   workshopCatalog,
-} from './support/workshop-arns';
+} from '../workshop/test-support/workshop-arns';
 
 interface Statement {
   Sid: string;
@@ -167,7 +167,7 @@ async function evaluate(needs: readonly Need[]): Promise<Failure[]> {
     if (arns.length === 0) {
       failures.push({
         ...need,
-        problem: `no workshop resource of its types (${facts.resourceTypes.join(', ')}): add it to shared/test/support/workshop-arns.ts or an exception`,
+        problem: `no workshop resource of its types (${facts.resourceTypes.join(', ')}): add it to shared/workshop/test-support/workshop-arns.ts or an exception`,
       });
     }
     const context: Record<string, string> = need.passedTo ? { 'iam:PassedToService': need.passedTo } : {};
@@ -274,7 +274,7 @@ describe('the deployer policy against AWS data (shared/iam/deployer-policy.json)
   });
 
   it("allows every AWS SDK command of the workshop's own code (found by reading it)", async () => {
-    expect(workshopCalls().map((c) => c.file)).toContain('shared/src/teardown.ts');
+    expect(workshopCalls().map((c) => c.file)).toContain('shared/workshop/aws/remove-stacks.ts');
     expect(await evaluate(workshopNeeds())).toEqual([]);
   });
 

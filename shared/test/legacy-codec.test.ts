@@ -3,7 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import vectors from '../reference/vectors.json';
 import { decode, encode, InvalidSignatureError } from '../src/index';
-import { describeWithSystem } from '../test-support/system';
+import { describeWithSystem } from '../workshop/test-support/system';
 
 // Python exception class -> the reason the port gives for it.
 const REASONS: Record<string, string[]> = {

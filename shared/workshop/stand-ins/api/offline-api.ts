@@ -1,0 +1,299 @@
+/**
+ * This chapter's API on your machine: serverless-offline serving POST /<stage>/check on 127.0.0.1.
+ *
+ * Every port it opens (HTTP and the Lambda invoke endpoint) and its build folder are its own, so several
+ * can run at once (parallel test files, npm start). Used by `npm run chapter:3 -- --offline`, npm start,
+ * and the tests of chapters 01, 04 and 05.
+ *
+ * CORS is the function's to answer, as behind API Gateway's proxy integration: serverless-offline, when a
+ * request carries an Origin, adds CORS headers of its own (the Origin reflected, allow-credentials: true)
+ * and answers OPTIONS itself, which the deployed API never does. So it listens on an inner port, and a
+ * small proxy on the API's port passes every request on without its Origin header: serverless-offline
+ * then adds nothing, and the browser sees exactly the headers the function set. The function never reads
+ * the Origin (it always names the one site it allows). serverless-offline's router cannot route OPTIONS
+ * to a function at all, so the proxy hands a preflight to the function itself, through serverless-offline's
+ * Lambda invoke endpoint, as the API Gateway proxy event the deployed API would send.
+ */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { checkFunctionName, stage } from '../../../src/config';
+import { ensureOfflineSecrets, REPO_ROOT } from '../../env';
+import {
+  freePort,
+  killLiveServices,
+  LOOPBACK,
+  localBin,
+  type Service,
+  startService,
+} from '../../process/process';
+
+export const CHAPTER_DIR = path.join(REPO_ROOT, '03-lambda-check');
+
+export interface OfflineApiOptions {
+  /** HTTP port of the API (default: a free one). */
+  port?: number;
+  /** Inner port of serverless-offline, behind the proxy (default: a free one). */
+  serverPort?: number;
+  /** Port of serverless-offline's Lambda invoke endpoint (default: a free one). */
+  lambdaPort?: number;
+  /**
+   * Added to this process's environment for the server and the handler (STAGE, SITE_ORIGIN...), and the
+   * only source of SIGNATURE_KEY and SIGNING_KEYS: without them the API answers 503.
+   * Default: process.env after ensureOfflineSecrets() (demo keys if none are configured).
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Every raw line serverless-offline prints: the handler's log lines and `(λ: check) RequestId: ...`. */
+  onLine?: (line: string) => void;
+}
+
+export interface OfflineApi {
+  /** http://127.0.0.1:<port>/<stage> */
+  baseUrl: string;
+  /** The full URL of POST /check. */
+  checkUrl: string;
+  /** The serverless-offline process, which runs the handler (chapter 05 reads its memory). */
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+const SECRET_NAMES = ['SIGNATURE_KEY', 'SIGNING_KEYS'] as const;
+const READY = /Server ready: http/;
+/** Build folders of servers started (or starting) and not yet stopped. */
+const buildFolders = new Set<() => void>();
+
+// However this process ends (stop() not called: a crashed test worker, Ctrl-C while starting), remove
+// the servers (first, so that none writes again) and their build folders.
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    killLiveServices();
+    for (const removeBuild of buildFolders) removeBuild();
+  });
+}
+
+function childEnv(source: NodeJS.ProcessEnv, buildFolder: string): NodeJS.ProcessEnv {
+  // Plain output lines (no colour codes) for onLine and whoever parses them.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...source, FORCE_COLOR: '0', NO_COLOR: '1' };
+  // The secrets come from `source` only: a caller passing an env without them gets an unconfigured API.
+  for (const name of SECRET_NAMES) {
+    if (source[name]) env[name] = source[name];
+    else delete env[name];
+  }
+  env.CHECK_BUILD_FOLDER = buildFolder;
+  return env;
+}
+
+/** The function's answer to an OPTIONS request, from serverless-offline's Lambda invoke endpoint. */
+async function preflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  lambdaPort: number,
+  stageName: string,
+  functionName: string,
+) {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const prefix = `/${stageName}`;
+  const resource = url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : undefined;
+  if (resource !== '/check') {
+    res.writeHead(403, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Missing Authentication Token' }));
+    return;
+  }
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? value.join(',') : String(value),
+    ]),
+  );
+  const event = {
+    resource,
+    path: resource,
+    httpMethod: 'OPTIONS',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    requestContext: {
+      requestId: randomBytes(16).toString('hex'),
+      stage: stageName,
+      httpMethod: 'OPTIONS',
+      path: url.pathname,
+      resourcePath: resource,
+      identity: { sourceIp: req.socket.remoteAddress ?? LOOPBACK },
+    },
+    body: null,
+    isBase64Encoded: false,
+  };
+  try {
+    const answer = await fetch(
+      `http://${LOOPBACK}:${lambdaPort}/2015-03-31/functions/${functionName}/invocations`,
+      {
+        method: 'POST',
+        body: JSON.stringify(event),
+      },
+    );
+    const result = (await answer.json()) as {
+      statusCode?: number;
+      headers?: Record<string, string>;
+      body?: string;
+    };
+    res.writeHead(result.statusCode ?? 502, result.headers ?? {});
+    res.end(result.body ?? '');
+  } catch (error) {
+    res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(
+      JSON.stringify({
+        error: 'offline-api-down',
+        message: `The function did not answer: ${(error as Error).message}`,
+      }),
+    );
+  }
+}
+
+/** Headers about one connection, which a proxy does not pass on (Node's server writes its own). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date']);
+
+/**
+ * Passes every request to serverless-offline on `serverPort`, without its Origin header; OPTIONS goes to
+ * the function itself.
+ */
+function corsProxy(serverPort: number, lambdaPort: number, env: NodeJS.ProcessEnv): Server {
+  const stageName = stage(env);
+  const functionName = checkFunctionName(env);
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'OPTIONS') {
+      req.resume();
+      void preflight(req, res, lambdaPort, stageName, functionName);
+      return;
+    }
+    const headers = { ...req.headers };
+    delete headers.origin;
+    const upstream = request(
+      { host: LOOPBACK, port: serverPort, method: req.method, path: req.url, headers },
+      (answer) => {
+        // The function's headers as they came (their case too); the hop-by-hop ones are this server's own.
+        const headers: string[] = [];
+        for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2) {
+          const name = answer.rawHeaders[i] as string;
+          if (HOP_BY_HOP.has(name.toLowerCase())) continue;
+          headers.push(name, answer.rawHeaders[i + 1] as string);
+        }
+        res.writeHead(answer.statusCode ?? 502, headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        `${JSON.stringify({ error: 'offline-api-down', message: `serverless-offline did not answer: ${error.message}` })}\n`,
+      );
+    });
+    req.pipe(upstream);
+  });
+}
+
+async function listen(server: Server, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv): Promise<OfflineApi> {
+  const port = options.port ?? (await freePort());
+  let serverPort = options.serverPort ?? (await freePort());
+  while (serverPort === port) serverPort = await freePort();
+  let lambdaPort = options.lambdaPort ?? (await freePort());
+  while (lambdaPort === port || lambdaPort === serverPort) lambdaPort = await freePort();
+  // .esbuild/<this folder> (serverless.yml): one per server. serverless-esbuild deletes its own build folder
+  // after a package, a deploy or an invoke; each of those gets a folder of its own, so none of them deletes
+  // the one a running server serves from.
+  const buildFolder = `offline-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const removeBuild = () =>
+    rmSync(path.join(CHAPTER_DIR, '.esbuild', buildFolder), { recursive: true, force: true });
+  const env = childEnv(source, buildFolder);
+  buildFolders.add(removeBuild);
+  installExitHook();
+  let service: Service;
+  try {
+    service = await startService({
+      name: 'serverless-offline (chapter 03 API)',
+      command: localBin('serverless'),
+      args: [
+        'offline',
+        'start',
+        '--host',
+        LOOPBACK,
+        '--httpPort',
+        String(serverPort),
+        '--lambdaPort',
+        String(lambdaPort),
+        // The handler sees this process's environment (the secrets), which never enters the template.
+        '--localEnvironment',
+      ],
+      cwd: CHAPTER_DIR,
+      env,
+      onLine: (line) => options.onLine?.(line),
+      readyWhen: { line: READY },
+      readyTimeoutMs: 60_000,
+    });
+  } catch (error) {
+    removeBuild();
+    buildFolders.delete(removeBuild);
+    throw error;
+  }
+  const proxy = corsProxy(serverPort, lambdaPort, env);
+  try {
+    await listen(proxy, port);
+  } catch (error) {
+    await service.stop();
+    removeBuild();
+    buildFolders.delete(removeBuild);
+    throw error;
+  }
+  const baseUrl = `http://${LOOPBACK}:${port}/${stage(env)}`;
+  return {
+    baseUrl,
+    checkUrl: `${baseUrl}/check`,
+    pid: service.child.pid,
+    async stop() {
+      proxy.closeAllConnections();
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await service.stop();
+      removeBuild();
+      buildFolders.delete(removeBuild);
+    },
+  };
+}
+
+/** Start serverless-offline for this chapter; resolves once the API answers. */
+export async function startOfflineApi(options: OfflineApiOptions = {}): Promise<OfflineApi> {
+  let source = options.env;
+  if (!source) {
+    ensureOfflineSecrets();
+    source = process.env;
+  }
+  try {
+    return await startOnce(options, source);
+  } catch (error) {
+    // A free port can be taken between our check and the server's bind: with ports of our own choosing,
+    // try once more on fresh ones.
+    const collided = /EADDRINUSE|address already in use/i.test(String((error as Error).message));
+    const chosen = [options.port, options.lambdaPort, options.serverPort].some((p) => p !== undefined);
+    if (!collided || chosen) throw error;
+    return startOnce(options, source);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * System programs that some test suites drive for real. `npm test` checks them first
+ * (shared/workshop/commands/check-system.ts) and says how to install what is missing; under CI=true a missing one fails.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { RUNTIME, RUNTIME_NODE_MAJOR } from '../src/config';
+import { REPO_ROOT } from './env';
+
+export interface SystemRequirement {
+  readonly name: string;
+  readonly usedFor: string;
+  readonly install: string;
+  readonly isPresent: () => boolean;
+}
+
+function runs(command: string, args: string[]): boolean {
+  try {
+    execFileSync(command, args, { stdio: 'ignore', timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the Node.js of the Lambda runtime is looked for: $RUNTIME_NODE, then the folder `npm test` tells you
+ * to install it in (a separate folder: as a devDependency its `node` would shadow the system's in every npm
+ * script), then a per-user cache that several clones on one machine can share.
+ */
+export const RUNTIME_NODE_DIR = '.local/runtime-node';
+export function runtimeNode(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = [
+    env.RUNTIME_NODE,
+    path.join(REPO_ROOT, RUNTIME_NODE_DIR, 'node_modules', '.bin', 'node'),
+    path.join(homedir(), '.cache', 'cinq-euros-pour-rien', 'runtime-node', 'node_modules', '.bin', 'node'),
+  ];
+  for (const candidate of candidates) {
+    if (!candidate || !existsSync(candidate)) continue;
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+      if (version.startsWith(`v${RUNTIME_NODE_MAJOR}.`)) return candidate;
+    } catch {
+      // Not a working node: try the next one.
+    }
+  }
+  return undefined;
+}
+
+export const REQUIREMENTS = {
+  python3: {
+    name: 'python3',
+    usedFor: "checking the legacy codec against the article's Python original",
+    install: 'sudo apt-get install -y python3',
+    isPresent: () => runs('python3', ['--version']),
+  },
+  chromium: {
+    name: 'chromium (/usr/bin/chromium)',
+    usedFor: 'the browser tests of the site',
+    install: 'sudo apt-get install -y chromium',
+    isPresent: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+  },
+  awscli: {
+    name: 'AWS CLI v2 (/usr/bin/aws)',
+    usedFor: 'checking the local CloudWatch Logs endpoint with a real AWS client',
+    install: 'sudo apt-get install -y awscli',
+    isPresent: () => existsSync('/usr/bin/aws'),
+  },
+  runtimeNode: {
+    name: `Node.js ${RUNTIME_NODE_MAJOR} (what Lambda's ${RUNTIME} runs), in ${RUNTIME_NODE_DIR}`,
+    usedFor: "the function's tests and its packaged zip, run on the Node.js major Lambda runs",
+    install: `npm i --prefix ${RUNTIME_NODE_DIR} --no-audit --no-fund node@${RUNTIME_NODE_MAJOR}`,
+    isPresent: () => runtimeNode() !== undefined,
+  },
+} satisfies Record<string, SystemRequirement>;
+
+export type RequirementName = keyof typeof REQUIREMENTS;
+
+const cache = new Map<RequirementName, boolean>();
+export function hasSystem(name: RequirementName): boolean {
+  let present = cache.get(name);
+  if (present === undefined) {
+    present = REQUIREMENTS[name].isPresent();
+    cache.set(name, present);
+  }
+  return present;
+}

@@ -1,0 +1,46 @@
+/**
+ * Debian's Chromium driven by playwright-core (no browser download), with the flags that keep it from
+ * dialling out (without the networking flags it keeps trying, and is refused offline), and an axe-core scan.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../env';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** Run axe-core in the page (all WCAG 2.x A/AA rules and best practices); returns the violations. */
+export async function axeViolations(page: Page): Promise<{ id: string; help: string; targets: string[] }[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run()).violations;
+  });
+  return violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.flatMap((n) => n.target) }));
+}
+
+/** Where a chapter's screenshots go: its reports/ folder (git-ignored), for a person to look at. */
+export function screenshotPath(name: string, chapter = '01-static-site'): string {
+  const dir = path.join(REPO_ROOT, chapter, 'reports');
+  mkdirSync(dir, { recursive: true });
+  return path.join(dir, name);
+}
