@@ -4,7 +4,7 @@
  */
 import { customerOf, type RequestLog } from './log';
 import type { Status } from './respond';
-import type { CheckResult, Scheme } from './verify-signature';
+import type { CheckResult, Scheme } from './check-signature';
 
 export interface Answer {
   readonly status: Status;

@@ -19,7 +19,7 @@ import { writeLog } from './log';
 import { readSignature } from './request';
 import { respond } from './respond';
 import { NotConfiguredError, secrets } from './secrets';
-import { checkSignature } from './verify-signature';
+import { checkSignature } from './check-signature';
 
 type Event = Partial<APIGatewayProxyEvent> | null | undefined;
 

@@ -7,7 +7,7 @@
 import type { GetParametersCommandOutput } from '@aws-sdk/client-ssm';
 import { clientOptions } from '../../shared/src/aws';
 import { type Keyring, parseKeyring } from '../../shared/src/index';
-import type { Scheme, Secrets } from './verify-signature';
+import type { Scheme, Secrets } from './check-signature';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

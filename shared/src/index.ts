@@ -8,7 +8,7 @@ export {
   parseKeyring,
   type SignOptions,
   sign,
-  type VerifyFailure,
-  type VerifyResult,
-  verify,
+  type TokenFailure,
+  type TokenCheck,
+  checkToken,
 } from './token';

@@ -4,7 +4,7 @@
  * shared/reference/encode_decode.py (Python 3), so that bills already mailed still verify.
  *
  * It is NOT a signature: anyone holding one bill and its signature recovers the password
- * (see shared/README.md). New bills use sign()/verify() from ./token.
+ * (see shared/README.md). New bills use sign()/checkToken() from ./token.
  */
 
 import { isUtf8 } from 'node:buffer';

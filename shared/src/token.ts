@@ -93,7 +93,7 @@ export function sign(bill: Bill, keyring: Keyring, options: SignOptions = {}): s
   return token;
 }
 
-export type VerifyFailure =
+export type TokenFailure =
   /** Not a v1 token at all, or not canonical: wrong shape, size, characters or base64url. */
   | 'malformed'
   /** Signed with a key id this keyring does not hold (never issued, or retired). */
@@ -105,9 +105,9 @@ export type VerifyFailure =
   /** Authentic, but past its expiry. */
   | 'expired';
 
-export type VerifyResult =
+export type TokenCheck =
   | { ok: true; bill: Bill; keyId: string; expiresAt?: number }
-  | { ok: false; reason: VerifyFailure };
+  | { ok: false; reason: TokenFailure };
 
 /** Whether a string looks like a v1 token (its prefix), before any checking. */
 export function looksLikeToken(text: string): boolean {
@@ -122,7 +122,7 @@ function canonicalBase64url(text: string): Buffer | undefined {
 }
 
 /** Verify a token. Never throws on hostile input: every failure is a typed reason. */
-export function verify(token: unknown, keyring: Keyring, now: number = Date.now() / 1000): VerifyResult {
+export function checkToken(token: unknown, keyring: Keyring, now: number = Date.now() / 1000): TokenCheck {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'malformed' };
   const shape = TOKEN_SHAPE.exec(token);
   if (!shape) return { ok: false, reason: 'malformed' };

@@ -105,7 +105,7 @@ export const verifyOffline: Chapter = {
         check(
           status === 200 && json.authentic === true,
           `answered ${status}: ${JSON.stringify(json)}`,
-          'see verify-signature.ts in 03-lambda-check/src',
+          'see check-signature.ts in 03-lambda-check/src',
         );
         return JSON.stringify(json.bill);
       },
@@ -120,7 +120,7 @@ export const verifyOffline: Chapter = {
         check(
           status === 200 && json.scheme === 'token',
           `answered ${status}: ${JSON.stringify(json)}`,
-          'tokens start with "v1.": see verify-signature.ts',
+          'tokens start with "v1.": see check-signature.ts',
         );
         return `scheme ${String(json.scheme)}`;
       },

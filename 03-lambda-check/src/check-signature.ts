@@ -10,7 +10,7 @@ import {
   type Keyring,
   looksLikeToken,
   parseBillReference,
-  verify,
+  checkToken,
 } from '../../shared/src/index';
 
 export type Scheme = 'legacy' | 'token';
@@ -58,7 +58,7 @@ export function checkSignature(
     };
   }
   if (scheme === 'token' && keyring) {
-    const result = verify(signature, keyring, now);
+    const result = checkToken(signature, keyring, now);
     if (!result.ok) {
       return {
         authentic: false,
