@@ -10,7 +10,7 @@ import {
   expectThat,
   loadModule,
   shown,
-} from '../../shared/workshop/exercises/exercise';
+} from '../../shared/workshop/exercises/contract';
 import { withLocalHttpServer } from '../../shared/workshop/process/process';
 import type { viewForResponse as ViewForResponse } from '../site/src/check-result';
 import type { postSignature as PostSignature } from '../site/src/post-signature';

@@ -12,7 +12,7 @@ import {
   shown,
   withYamlBlock,
   yamlBlock,
-} from '../../shared/workshop/exercises/exercise';
+} from '../../shared/workshop/exercises/contract';
 import { packageIsolated, resolveKnown } from '../../shared/workshop/packaging/serverless-package';
 import { headersFromPolicy } from '../../shared/workshop/stand-ins/cdn/security-headers';
 

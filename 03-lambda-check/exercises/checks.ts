@@ -10,7 +10,7 @@ import {
   expectThat,
   loadModule,
   shown,
-} from '../../shared/workshop/exercises/exercise';
+} from '../../shared/workshop/exercises/contract';
 import type { ReadResult, readSignature as ReadSignature } from '../src/request';
 import { functionExercise } from './function-checks';
 

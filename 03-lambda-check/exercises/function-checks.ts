@@ -9,7 +9,7 @@ import {
   shown,
   withYamlBlock,
   yamlBlock,
-} from '../../shared/workshop/exercises/exercise';
+} from '../../shared/workshop/exercises/contract';
 import {
   type CloudFormationTemplate,
   packageIsolated,

@@ -2,9 +2,10 @@
  * Every answer the function gives: its status, its JSON body (the shapes the README documents, which the
  * web page and the Postman tests parse) and the fields of its log line.
  */
+
+import type { CheckResult, Scheme } from './check-signature';
 import { customerOf, type RequestLog } from './log';
 import type { Status } from './respond';
-import type { CheckResult, Scheme } from './check-signature';
 
 export interface Answer {
   readonly status: Status;

@@ -4,13 +4,13 @@
  */
 import {
   type Bill,
+  checkToken,
   decode,
   formatBillReference,
   InvalidSignatureError,
   type Keyring,
   looksLikeToken,
   parseBillReference,
-  checkToken,
 } from '../../shared/src/index';
 
 export type Scheme = 'legacy' | 'token';

@@ -15,11 +15,11 @@ import {
   preflight,
   tooLarge,
 } from './answers';
+import { checkSignature } from './check-signature';
 import { writeLog } from './log';
 import { readSignature } from './request';
 import { respond } from './respond';
 import { NotConfiguredError, secrets } from './secrets';
-import { checkSignature } from './check-signature';
 
 type Event = Partial<APIGatewayProxyEvent> | null | undefined;
 

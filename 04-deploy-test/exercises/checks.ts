@@ -11,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { handler } from '../../03-lambda-check/src/check';
 import { encode } from '../../shared/src/index';
-import { type Exercise, expectThat, Mismatch, shown } from '../../shared/workshop/exercises/exercise';
+import { type Exercise, expectThat, Mismatch, shown } from '../../shared/workshop/exercises/contract';
 import { withLocalHttpServer } from '../../shared/workshop/process/process';
 import { COLLECTION_FILE, runCollection } from '../src/run-collection';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encode, parseKeyring, sign, checkToken } from '../../shared/src/index';
+import { checkToken, encode, parseKeyring, sign } from '../../shared/src/index';
 import { REPO_ROOT } from '../../shared/workshop/env';
 import { freePort, localBin } from '../../shared/workshop/process/process';
 import { type OfflineApi, startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';

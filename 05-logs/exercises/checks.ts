@@ -12,7 +12,7 @@ import {
   type FilteredLogEvent,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { type Exercise, expectThat, loadModule, Mismatch } from '../../shared/workshop/exercises/exercise';
+import { type Exercise, expectThat, loadModule, Mismatch } from '../../shared/workshop/exercises/contract';
 import { startLocalLogs } from '../../shared/workshop/stand-ins/logs/server';
 import type { follow as Follow, FollowOptions } from '../src/simple-tail';
 

@@ -1,6 +1,7 @@
 export { type Bill, type BillParseResult, formatBillReference, maskEmail, parseBillReference } from './bill';
 export { decode, encode, InvalidSignatureError } from './legacy-codec';
 export {
+  checkToken,
   type Keyring,
   KeyringError,
   looksLikeToken,
@@ -8,7 +9,6 @@ export {
   parseKeyring,
   type SignOptions,
   sign,
-  type TokenFailure,
   type TokenCheck,
-  checkToken,
+  type TokenFailure,
 } from './token';

@@ -2,7 +2,7 @@
  * Why the article's codec is not a signature: one bill and its signature give away the password.
  * shared/README.md walks through the same steps.
  */
-import { decode, encode, parseBillReference, parseKeyring, checkToken } from '../src/index';
+import { checkToken, decode, encode, parseBillReference, parseKeyring } from '../src/index';
 
 const PASSWORD = 'S3cr3t-P4ssw0rd!';
 const knownBill = 'jane.doe@example.com#2019-0042';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseKeyring, sign, checkToken } from '../src/index';
+import { checkToken, parseKeyring, sign } from '../src/index';
 
 const SECRET_A = `${'a'.repeat(16)}secret-of-key-a-0123456789`;
 const SECRET_B = `${'b'.repeat(16)}secret-of-key-b-0123456789`;

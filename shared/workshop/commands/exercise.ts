@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_DATA_PATH, REPO_ROOT } from '../env';
 import { ALL_EXERCISES, CHAPTERS } from '../exercises/all';
-import { type Exercise, fromRoot, runCheck } from '../exercises/exercise';
+import { type Exercise, fromRoot, runCheck } from '../exercises/contract';
 import { starterCommit, starterText, withCopy } from '../exercises/files';
 import { parseCommandLine, say } from './cli';
 

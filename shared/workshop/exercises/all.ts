@@ -4,7 +4,7 @@ import { exercises as chapter02 } from '../../../02-cloudfront/exercises/checks'
 import { exercises as chapter03 } from '../../../03-lambda-check/exercises/checks';
 import { exercises as chapter04 } from '../../../04-deploy-test/exercises/checks';
 import { exercises as chapter05 } from '../../../05-logs/exercises/checks';
-import { type Exercise, fromRoot, runCheck } from './exercise';
+import { type Exercise, fromRoot, runCheck } from './contract';
 
 export const CHAPTERS: Readonly<Record<number, { folder: string; exercises: readonly Exercise[] }>> = {
   1: { folder: '01-static-site', exercises: chapter01 },

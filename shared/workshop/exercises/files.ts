@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import type { Exercise } from './exercise';
+import type { Exercise } from './contract';
 
 function git(args: string[]): string {
   return execFileSync('git', ['-C', REPO_ROOT, ...args], {

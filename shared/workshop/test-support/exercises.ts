@@ -4,7 +4,7 @@
  * shared/test/exercise-cli.test.ts: npm run exercise -- --solutions.)
  */
 import { readFileSync } from 'node:fs';
-import { type Exercise, fromRoot, runCheck } from '../exercises/exercise';
+import { type Exercise, fromRoot, runCheck } from '../exercises/contract';
 import { withCopy } from '../exercises/files';
 
 export interface WrongAnswer {

@@ -2,7 +2,7 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientOptions } from '../../src/aws';
 import { SERVICES } from '../../src/config';
-import { outputs, stackStep } from './aws';
+import { outputs, stackStep } from './aws-checks';
 import { type Chapter, check, Problem } from './steps';
 
 export const verifyAws: Chapter = {

@@ -1,6 +1,6 @@
 /** `npm run verify -- 2 --aws`: the learner's deployed distribution, over HTTPS with its security headers. */
 import { SERVICES } from '../../src/config';
-import { outputs, stackStep } from './aws';
+import { outputs, stackStep } from './aws-checks';
 import { type Chapter, check } from './steps';
 
 export const verifyAws: Chapter = {

@@ -2,7 +2,7 @@
 import { deployedKeys } from '../../../04-deploy-test/src/deployed';
 import { SERVICES } from '../../src/config';
 import { encode, parseKeyring, sign } from '../../src/index';
-import { outputs, postTo, stackStep } from './aws';
+import { outputs, postTo, stackStep } from './aws-checks';
 import { BILL, type Chapter, check, NOT_AUTHENTIC, Problem } from './steps';
 
 export const verifyAws: Chapter = {

@@ -3,7 +3,7 @@
 import { deployedKeys } from '../../../04-deploy-test/src/deployed';
 import { runCollection } from '../../../04-deploy-test/src/run-collection';
 import { SERVICES } from '../../src/config';
-import { outputs, stackStep } from './aws';
+import { outputs, stackStep } from './aws-checks';
 import { type Chapter, check } from './steps';
 
 export const verifyAws: Chapter = {
