@@ -1,5 +1,5 @@
 /**
- * The chapters `npm run verify` knows, each contributing its own steps from its own verify/ folder:
+ * The chapters `npm run verify` knows, each with its steps in this folder:
  * offline (on this machine) and --aws (against the learner's deployed stacks).
  */
 import { verifyAws as aws1 } from './chapter-1-aws';

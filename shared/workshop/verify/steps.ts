@@ -92,7 +92,7 @@ export function check(condition: unknown, message: string, todo: string): assert
   if (!condition) throw new Problem(message, todo);
 }
 
-// What the chapters' verify steps share (each chapter's steps live in its own verify/ folder).
+// What the chapters' verify steps share (each chapter has a file of steps here, offline and --aws).
 
 /** The bill every verify step signs, and the line the article logs for a forged signature. */
 export const BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' } as const;
