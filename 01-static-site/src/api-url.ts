@@ -4,8 +4,8 @@
  * outputs, else (offline) the local API's address.
  */
 
-import { stackOutputs } from '../../shared/src/aws';
 import { LOOPBACK, port, SERVICES, stackName, stage } from '../../shared/src/config';
+import { stackOutputs } from '../../shared/src/stacks';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,7 +1,8 @@
 /** The CloudWatch Logs client of the tail: AWS by default, any endpoint the SDK settings or the caller name. */
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { accountId, clientOptions, endpointFor } from '../../shared/src/aws';
+import { clientOptions, endpointFor } from '../../shared/src/aws';
 import { region as configuredRegion, LOOPBACK, port } from '../../shared/src/config';
+import { accountId } from '../../shared/src/stacks';
 
 export interface LogsClientOptions {
   /** An endpoint URL; else the SDK's own settings (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, AWS_ENDPOINT_URL), else AWS. */

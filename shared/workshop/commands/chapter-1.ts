@@ -8,10 +8,10 @@ import { type BuildResult, buildSite, CHAPTER_DIR } from '../../../01-static-sit
 import { s3Client } from '../../../01-static-site/src/s3-client';
 import { formatBytes, formatSummary, uploadSite } from '../../../01-static-site/src/upload';
 import { invalidatePaths, pathsToInvalidate } from '../../../02-cloudfront/src/invalidation';
-import { callerAccount, stackOutputs } from '../../src/aws';
 import { port, region, SERVICES, stackName, stage } from '../../src/config';
+import { callerAccount, stackOutputs } from '../../src/stacks';
 import { emptyBucket } from '../aws/remove-stacks';
-import { runServerless } from '../aws/stacks';
+import { runServerless } from '../aws/run-serverless';
 import { loadDotEnv, REPO_ROOT } from '../env';
 import { exerciseSwap } from '../exercises/swap';
 import { isListening, onStopRequest } from '../process/process';

@@ -7,9 +7,9 @@ import { originOf, resolveApiBaseUrl } from '../../../01-static-site/src/api-url
 import { buildSite } from '../../../01-static-site/src/build';
 import { formatBytes, formatSummary, uploadSite } from '../../../01-static-site/src/upload';
 import { invalidatePaths, pathsToInvalidate } from '../../../02-cloudfront/src/invalidation';
-import { callerAccount, stackOutputs } from '../../src/aws';
 import { port, region, SERVICES, stackName, stage } from '../../src/config';
-import { runServerless } from '../aws/stacks';
+import { callerAccount, stackOutputs } from '../../src/stacks';
+import { runServerless } from '../aws/run-serverless';
 import { loadDotEnv } from '../env';
 import { exerciseSwap } from '../exercises/swap';
 import { onStopRequest } from '../process/process';

@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { callerAccount, stackOutputs } from '../../src/aws';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../src/config';
 import { encode, parseKeyring, sign } from '../../src/index';
+import { callerAccount, stackOutputs } from '../../src/stacks';
+import { runServerless } from '../aws/run-serverless';
 import { ensureParameters, SetupError } from '../aws/secrets-setup';
-import { runServerless } from '../aws/stacks';
 import { ensureOfflineSecrets, loadDotEnv, REPO_ROOT } from '../env';
 import { isListening, localBin, onStopRequest, portChoice } from '../process/process';
 import { type OfflineApi, startOfflineApi } from '../stand-ins/api/offline-api';

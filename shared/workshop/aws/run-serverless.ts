@@ -1,6 +1,6 @@
 /** `serverless deploy|remove` run for a chapter folder. */
 import { spawn } from 'node:child_process';
-import { AwsSetupError } from '../../src/aws';
+import { AwsSetupError } from '../../src/stacks';
 import { localBin } from '../process/process';
 
 type Env = Readonly<Record<string, string | undefined>>;
