@@ -24,7 +24,7 @@ import {
 } from '../iam/policy-exceptions';
 import { HANDLERS, registry } from '../iam/registry';
 import { REPO_ROOT } from '../workshop/env';
-import { packageIsolated } from '../workshop/packaging/serverless-package';
+import { packageChapter } from '../workshop/packaging/serverless-package';
 import { actionFacts, decide } from '../workshop/test-support/iam-simulator';
 import { actionsOf, type SdkCall, sdkCallsIn, sourceFiles } from '../workshop/test-support/sdk-calls';
 import { schemaProblems } from '../workshop/test-support/template-schemas';
@@ -65,7 +65,7 @@ const VARIANTS: { chapter: string; args: string[] }[] = [
     ],
   },
   { chapter: '03-lambda-check', args: [] },
-  { chapter: '03-lambda-check', args: ['--param', 'requireApiKey=true'] },
+  { chapter: '03-lambda-check', args: ['--param=requireApiKey=true'] },
 ];
 
 let stacks: Stack[] = [];
@@ -74,9 +74,8 @@ let catalog: Catalog;
 beforeAll(async () => {
   stacks = await Promise.all(
     VARIANTS.map(async ({ chapter, args }) => {
-      const packaged = await packageIsolated(chapter, { sources: ['src', 'plugins'], args });
-      packaged.remove();
-      return { name: STACK_OF_CHAPTER[chapter] as string, template: packaged.template };
+      const { template } = await packageChapter(chapter, { args });
+      return { name: STACK_OF_CHAPTER[chapter] as string, template };
     }),
   );
   catalog = await workshopCatalog(stacks);

@@ -112,7 +112,7 @@ async function offline(apiUrl: string | undefined): Promise<void> {
   say("sits in front of the local S3 bucket and adds the response headers policy's headers, read from this");
   say("chapter's template; it does no HTTPS, caching, compression or Origin Access Control. The headers:\n");
   const apiBaseUrl = await resolveApiBaseUrl({ flag: apiUrl, offline: true });
-  const headers = await securityHeaders(apiBaseUrl ? originOf(apiBaseUrl) : null);
+  const headers = securityHeaders(apiBaseUrl ? originOf(apiBaseUrl) : null);
   for (const [name, value] of Object.entries(headers)) say(`  ${name}: ${value}`);
   const s3 = await startLocalS3();
   const site = await publishToLocalS3(s3, { apiBaseUrl, log: () => undefined });
