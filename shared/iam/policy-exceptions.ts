@@ -460,6 +460,6 @@ export const CODE_NOT_ON_THE_DEPLOYER: readonly { readonly paths: RegExp; readon
   {
     paths: /^03-lambda-check\/src\//,
     reason:
-      "the function's own code: it runs with the function's role (03-lambda-check/test/template.test.ts checks it)",
+      "the function's own code: it runs with the function's role (03-lambda-check/test/template.e2e.test.ts checks it)",
   },
 ];
