@@ -54,7 +54,15 @@ export interface Packaged {
   readonly zip?: string;
 }
 
-export const PACKAGE_CACHE = path.join(REPO_ROOT, '.local', 'package-cache');
+/**
+ * Entries depend only on what is hashed, never on the checkout's path: another checkout (the README
+ * doc-test's fresh copy) may share this one's cache by naming it in WORKSHOP_PACKAGE_CACHE.
+ */
+export const PACKAGE_CACHE = path.resolve(
+  process.env.WORKSHOP_PACKAGE_CACHE || path.join(REPO_ROOT, '.local', 'package-cache'),
+);
+/** Where the copies are packaged: inside the checkout, whose node_modules they find by walking up. */
+const PACKAGE_WORK = path.join(REPO_ROOT, '.local', 'package-work');
 const SERVERLESS_JS = path.join(REPO_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
 
 /** What each chapter's serverless.yml reads from its own folder besides itself. */
@@ -129,8 +137,8 @@ export async function packageChapter(chapter: string, options: PackageOptions = 
     ...Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`),
     ...(options.args ?? []),
   ];
-  mkdirSync(path.join(PACKAGE_CACHE, 'work'), { recursive: true });
-  const work = mkdtempSync(path.join(PACKAGE_CACHE, 'work', `${chapter}-`));
+  mkdirSync(PACKAGE_WORK, { recursive: true });
+  const work = mkdtempSync(path.join(PACKAGE_WORK, `${chapter}-`));
   try {
     for (const source of [
       ...['serverless.yml', ...(CHAPTER_SOURCES[chapter] ?? [])].map((name) => path.join(chapter, name)),
