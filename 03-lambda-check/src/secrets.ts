@@ -5,7 +5,7 @@
  * and it is imported only here, on the first request, so a warm request never pays for it.
  */
 import type { GetParametersCommandOutput } from '@aws-sdk/client-ssm';
-import { clientOptions } from '../../shared/src/aws';
+import { clientOptions } from '../../shared/src/client-options';
 import { type Keyring, parseKeyring } from '../../shared/src/index';
 import type { Scheme, Secrets } from './verify-signature';
 

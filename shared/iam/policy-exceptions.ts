@@ -449,8 +449,14 @@ export const NEEDS_NO_PERMISSION: readonly { readonly command: string; readonly 
  * Every other file's `new ...Command(` must be allowed by the deployer policy.
  */
 export const CODE_NOT_ON_THE_DEPLOYER: readonly { readonly paths: RegExp; readonly reason: string }[] = [
-  { paths: /(^|\/)test\//, reason: 'tests talk only to local stand-ins (no test may call AWS)' },
-  { paths: /(^|\/)offline\//, reason: 'the offline stand-ins and their clients talk to 127.0.0.1 only' },
+  {
+    paths: /(^|\/)(test|test-support)\//,
+    reason: 'tests and their support talk only to local stand-ins (no test may call AWS)',
+  },
+  {
+    paths: /^shared\/workshop\/stand-ins\//,
+    reason: 'the offline stand-ins and their clients talk to 127.0.0.1 only',
+  },
   { paths: /(^|\/)bench\//, reason: 'benches run against local endpoints' },
   {
     paths: /^\d\d-[^/]+\/exercises\//,

@@ -4,31 +4,12 @@
  */
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
-import { region } from './config';
+import { clientOptions } from './client-options';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface ClientOptions {
-  region: string;
-}
-
-export function clientOptions(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): ClientOptions {
-  return { region: region(env) };
-}
-
-/** Whether a client of `service` is pointed at a local endpoint rather than AWS. */
-export function endpointFor(
-  service: string,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string | undefined {
-  return (
-    env[`AWS_ENDPOINT_URL_${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`] ||
-    env.AWS_ENDPOINT_URL ||
-    undefined
-  );
-}
+// Apart, without the SDK: the Lambda bundle imports them and must load no SDK client before its first request.
+export { type ClientOptions, clientOptions, endpointFor } from './client-options';
 
 const CREDENTIALS_HELP = `Set up AWS credentials first (no AdministratorAccess user needed):
   - with IAM Identity Center (SSO): aws configure sso, then export AWS_PROFILE=<profile> and aws sso login
