@@ -58,8 +58,9 @@ const VARIANTS: { chapter: string; args: string[] }[] = [
   { chapter: '02-cloudfront', args: [] },
   {
     chapter: '02-cloudfront',
+    // The values of 02-cloudfront/test/template.e2e.test.ts: one packaging serves both.
     args: [
-      '--param=apiOrigin=https://a1b2c3d4e5.execute-api.eu-west-3.amazonaws.com',
+      '--param=apiOrigin=https://abc123defg.execute-api.eu-west-3.amazonaws.com',
       '--param=domainName=www.example.com',
       `--param=certificateArn=arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789`,
     ],

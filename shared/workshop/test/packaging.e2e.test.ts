@@ -11,7 +11,8 @@ import { securityHeaders, securityHeadersOf } from '../stand-ins/cdn/security-he
 import { tempDir } from '../test-support/temp';
 import { readZip } from '../test-support/zip';
 
-const API_ORIGIN = 'https://q1w2e3r4t5.execute-api.eu-west-3.amazonaws.com';
+// 02-cloudfront/test/template.e2e.test.ts's: the packaging with it is made once for both.
+const API_ORIGIN = 'https://abc123defg.execute-api.eu-west-3.amazonaws.com';
 
 /** A checkout of its own holding what chapters 01 and 03 package, to edit without touching this one. */
 function copyOfInputs(root: string): void {
