@@ -13,7 +13,11 @@ import {
   withYamlBlock,
   yamlBlock,
 } from '../../shared/workshop/exercises/contract';
-import { packageIsolated, resolveKnown } from '../../shared/workshop/packaging/serverless-package';
+import {
+  type CloudFormationTemplate,
+  packageChapter,
+  resolveKnown,
+} from '../../shared/workshop/packaging/serverless-package';
 import { headersFromPolicy } from '../../shared/workshop/stand-ins/cdn/security-headers';
 
 const CHAPTER = '02-cloudfront';
@@ -44,12 +48,12 @@ interface Policy {
  * as CloudFormation would: with that API, and as if there were none (the template's HasApi condition false).
  */
 async function packagedPolicy(block: readonly string[]): Promise<{ withApi: Policy; withoutApi: Policy }> {
-  let packaged: Awaited<ReturnType<typeof packageIsolated>>;
+  let template: CloudFormationTemplate;
   try {
-    packaged = await packageIsolated(CHAPTER, {
+    ({ template } = await packageChapter(CHAPTER, {
       serverlessYml: spliced(block),
-      args: [`--param=apiOrigin=${API_ORIGIN}`],
-    });
+      params: { apiOrigin: API_ORIGIN },
+    }));
   } catch (error) {
     const lines = (error as Error).message.split('\n');
     const reason = lines.filter((line) => /error|invalid|cannot|unexpected|bad indentation/i.test(line));
@@ -57,8 +61,6 @@ async function packagedPolicy(block: readonly string[]): Promise<{ withApi: Poli
       `serverless package refused serverless.yml with your block: ${(reason.length > 0 ? reason.slice(0, 3) : lines.slice(0, 1)).join(' ').trim()}`,
     );
   }
-  packaged.remove();
-  const { template } = packaged;
   const policy = Object.values(template.Resources).find(
     (resource) => resource.Type === 'AWS::CloudFront::ResponseHeadersPolicy',
   );

@@ -37,7 +37,7 @@ describeWithSystem('chromium', 'the page under the headers CloudFront adds', () 
       startOfflineApi({ env: { SIGNATURE_KEY, SIGNING_KEYS, SITE_ORIGIN: `http://localhost:${port}` } }),
       launchChromium(),
     ]);
-    headers = await securityHeaders(originOf(api.baseUrl));
+    headers = securityHeaders(originOf(api.baseUrl));
     s3 = await startLocalS3({ port: await freePort(), dataDir: path.join(work.path, 's3') });
     const site = await publishToLocalS3(s3, {
       bucket: 'csp-test',

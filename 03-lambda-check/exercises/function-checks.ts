@@ -12,7 +12,7 @@ import {
 } from '../../shared/workshop/exercises/contract';
 import {
   type CloudFormationTemplate,
-  packageIsolated,
+  packageChapter,
 } from '../../shared/workshop/packaging/serverless-package';
 
 const SERVERLESS_YML = path.join(__dirname, '..', 'serverless.yml');
@@ -37,14 +37,7 @@ function spliced(text: string): string {
 
 async function template(yml: string, args: string[]): Promise<CloudFormationTemplate> {
   try {
-    const packaged = await packageIsolated('03-lambda-check', {
-      sources: ['src', 'plugins'],
-      serverlessYml: yml,
-      args,
-      env: { CHECK_BUILD_FOLDER: undefined },
-    });
-    packaged.remove();
-    return packaged.template;
+    return (await packageChapter('03-lambda-check', { serverlessYml: yml, args })).template;
   } catch (error) {
     const lines = (error as Error).message.split('\n');
     const reason = lines.filter((line) => /error|invalid|cannot|unexpected|indentation|must/i.test(line));
@@ -169,6 +162,6 @@ export const functionExercise: Exercise = {
     const plain = await template(yml, []);
     checkStatements(plain);
     checkEvents(plain);
-    checkApiKey(await template(yml, ['--param', 'requireApiKey=true']));
+    checkApiKey(await template(yml, ['--param=requireApiKey=true']));
   },
 };

@@ -449,7 +449,10 @@ export const NEEDS_NO_PERMISSION: readonly { readonly command: string; readonly 
  * Every other file's `new ...Command(` must be allowed by the deployer policy.
  */
 export const CODE_NOT_ON_THE_DEPLOYER: readonly { readonly paths: RegExp; readonly reason: string }[] = [
-  { paths: /(^|\/)test(-support)?\//, reason: 'tests talk only to local stand-ins (no test may call AWS)' },
+  {
+    paths: /(^|\/)(test|test-support)\//,
+    reason: 'tests and their support talk only to local stand-ins (no test may call AWS)',
+  },
   {
     paths: /^shared\/workshop\/stand-ins\//,
     reason: 'the offline stand-ins and their clients talk to 127.0.0.1 only',
@@ -463,6 +466,6 @@ export const CODE_NOT_ON_THE_DEPLOYER: readonly { readonly paths: RegExp; readon
   {
     paths: /^03-lambda-check\/src\//,
     reason:
-      "the function's own code: it runs with the function's role (03-lambda-check/test/template.test.ts checks it)",
+      "the function's own code: it runs with the function's role (03-lambda-check/test/template.e2e.test.ts checks it)",
   },
 ];

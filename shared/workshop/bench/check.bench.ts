@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encode } from '../../src/index';
-import { packageIsolated } from '../packaging/package-api';
+import { packageChapter } from '../packaging/serverless-package';
 import { readZip } from '../test-support/zip';
 import { fmt, median, report } from './measure';
 
@@ -59,10 +59,11 @@ function wallMs(dir: string, script: string): number {
 
 async function main(): Promise<void> {
   process.stdout.write('Packaging the function (serverless package)...\n');
-  const packaged = await packageIsolated();
+  const { zip } = await packageChapter('03-lambda-check');
+  if (!zip) throw new Error('serverless package wrote no zip for 03-lambda-check');
   const dir = mkdtempSync(path.join(tmpdir(), 'chapter03-bench-'));
   try {
-    const size = statSync(packaged.zip).size;
+    const size = statSync(zip).size;
     report(
       'check Lambda: deployed zip',
       `${fmt(size)} bytes`,
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
       size <= SIZE_GOAL,
     );
 
-    writeFileSync(path.join(dir, 'check.js'), readZip(packaged.zip).get('src/check.js') as Buffer);
+    writeFileSync(path.join(dir, 'check.js'), readZip(zip).get('src/check.js') as Buffer);
     const empty: number[] = [];
     const loaded: number[] = [];
     wallMs(dir, ''); // the first spawn warms the OS caches for both
@@ -102,7 +103,6 @@ async function main(): Promise<void> {
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    packaged.remove();
   }
 }
 

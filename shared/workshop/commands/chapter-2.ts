@@ -110,9 +110,11 @@ async function offline(apiUrl: string | undefined): Promise<void> {
     'CloudFront itself does not run on your machine. Offline, a small local stand-in (shared/workshop/stand-ins/cdn/local-cdn.ts)',
   );
   say("sits in front of the local S3 bucket and adds the response headers policy's headers, read from this");
-  say("chapter's template; it does no HTTPS, caching, compression or Origin Access Control. The headers:\n");
+  say(
+    "chapter's serverless.yml; it does no HTTPS, caching, compression or Origin Access Control. The headers:\n",
+  );
   const apiBaseUrl = await resolveApiBaseUrl({ flag: apiUrl, offline: true });
-  const headers = await securityHeaders(apiBaseUrl ? originOf(apiBaseUrl) : null);
+  const headers = securityHeaders(apiBaseUrl ? originOf(apiBaseUrl) : null);
   for (const [name, value] of Object.entries(headers)) say(`  ${name}: ${value}`);
   const s3 = await startLocalS3();
   const site = await publishToLocalS3(s3, { apiBaseUrl, log: () => undefined });

@@ -1,17 +1,29 @@
 /**
- * `serverless package` of a chapter that can run while others do the same (parallel test files, the
- * bench, npm start): osls and serverless-esbuild stage every package in `<service folder>/.serverless`
- * and empty it first, so two packagings of one folder break each other. Each run packages its own copy
- * of the chapter, in a temporary folder laid out like the repository (shared/ and node_modules/ linked
- * in). No AWS credentials are needed or used.
+ * `serverless package` of a chapter, at most once per distinct input: the result is kept in
+ * .local/package-cache/<sha256 of every input>/, so the template tests, the exercise checks, the verify steps
+ * and the bench share one packaging of the same thing, even from parallel jest workers.
+ *
+ * osls and serverless-esbuild stage every package in `<service folder>/.serverless` and empty it first, so
+ * two packagings of one folder break each other: each run packages its own copy of the inputs, laid out
+ * like the repository under .local/ (so node_modules is found by walking up, with no link to make). The
+ * hash is taken of that copy, not of the checkout, so an entry always holds what was hashed even if a file
+ * changes meanwhile. No AWS credentials are needed or used.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from '../env';
-import { localBin } from '../process/process';
+import { cachedFolder, filesOf, hashOf } from './package-cache';
 
 export interface CloudFormationTemplate {
   Conditions?: Record<string, unknown>;
@@ -20,85 +32,165 @@ export interface CloudFormationTemplate {
 }
 
 export interface PackageOptions {
-  /** What serverless.yml needs from the chapter folder, besides itself (e.g. src, plugins). */
-  readonly sources?: readonly string[];
-  /** More arguments for `serverless package` (e.g. ['--param', 'requireApiKey=true']). */
+  readonly stage?: string;
+  /** --param=name=value for each entry. */
+  readonly params?: Readonly<Record<string, string>>;
+  /** More arguments for `serverless package`. */
   readonly args?: readonly string[];
   /** Added to the environment; a name set to undefined is removed. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Package this text as serverless.yml instead of the chapter's own (an exercise's version of it). */
   readonly serverlessYml?: string;
+  /** The checkout whose files are packaged (default: this one); its node_modules are always this one's. */
+  readonly root?: string;
 }
 
 export interface Packaged {
-  /** The folder `serverless package --package` wrote: templates, state and zips. */
+  /** What `serverless package --package` wrote: templates, state and zips. Shared by every caller: read only. */
   readonly dir: string;
+  /** Parsed for this caller alone: changing it changes nobody else's. */
   readonly template: CloudFormationTemplate;
-  /** Remove everything this run made. */
-  remove(): void;
+  /** The deployment package, when the chapter has a function. */
+  readonly zip?: string;
 }
 
-/** Package `chapter` (its folder name) in a copy of its own; call remove() when done. */
-export async function packageIsolated(chapter: string, options: PackageOptions = {}): Promise<Packaged> {
-  const root = mkdtempSync(path.join(tmpdir(), `${chapter}-package-`));
-  const remove = () => rmSync(root, { recursive: true, force: true });
-  const service = path.join(root, chapter);
-  const out = path.join(root, 'package');
-  const args = ['package', '--package', out, ...(options.args ?? [])];
+/**
+ * Entries depend only on what is hashed, never on the checkout's path: another checkout (the README
+ * doc-test's fresh copy) may share this one's cache by naming it in WORKSHOP_PACKAGE_CACHE.
+ */
+export const PACKAGE_CACHE = path.resolve(
+  process.env.WORKSHOP_PACKAGE_CACHE || path.join(REPO_ROOT, '.local', 'package-cache'),
+);
+/** Where the copies are packaged: inside the checkout, whose node_modules they find by walking up. */
+const PACKAGE_WORK = path.join(REPO_ROOT, '.local', 'package-work');
+const SERVERLESS_JS = path.join(REPO_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+
+/** What each chapter's serverless.yml reads from its own folder besides itself. */
+const CHAPTER_SOURCES: Readonly<Record<string, readonly string[]>> = {
+  '03-lambda-check': ['src', 'plugins'],
+};
+/** What the serverless.yml files and their bundles read outside their chapter, relative to the root. */
+const SHARED_SOURCES = ['shared/src', 'shared/settings.json', 'shared/workshop/exercises/swap.js'];
+/**
+ * Read from this checkout whatever the root: npm's pins (osls, its plugins, esbuild) and what esbuild and
+ * serverless-esbuild find by walking up from the copy.
+ */
+const TOOLING = ['package.json', 'package-lock.json', 'tsconfig.json'];
+
+/** The environment variables the inputs read: `${env:NAME}` in serverless.yml, process.env.NAME in plugins. */
+function variablesRead(files: readonly [string, Buffer][]): string[] {
+  const names = new Set<string>();
+  for (const [name, content] of files) {
+    const text = content.toString('utf8');
+    const pattern = name.endsWith('serverless.yml')
+      ? /\benv:([A-Za-z_]\w*)/g
+      : /process\.env\.([A-Za-z_]\w*)/g;
+    if (name.endsWith('serverless.yml') || name.endsWith('.js')) {
+      for (const match of text.matchAll(pattern)) names.add(match[1] as string);
+    }
+  }
+  return [...names].sort();
+}
+
+/** The exercise files WORKSHOP_EXERCISES swaps in are bundled too, from where they are. */
+function swappedFiles(listed: string | undefined): [string, Buffer][] {
+  if (!listed) return [];
   try {
-    for (const source of ['serverless.yml', ...(options.sources ?? [])]) {
-      const from = path.join(REPO_ROOT, chapter, source);
-      if (existsSync(from)) cpSync(from, path.join(service, source), { recursive: true });
-    }
-    if (options.serverlessYml !== undefined) {
-      writeFileSync(path.join(service, 'serverless.yml'), options.serverlessYml);
-    }
-    symlinkSync(path.join(REPO_ROOT, 'shared'), path.join(root, 'shared'), 'dir');
-    symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
-    // No credentials are needed to package; make sure none from the shell are used.
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      FORCE_COLOR: '0',
-      AWS_PROFILE: undefined,
-    };
-    for (const [name, value] of Object.entries(options.env ?? {})) env[name] = value;
-    for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
-    await promisify(execFile)(localBin('serverless'), args, { cwd: service, env });
-    const template = JSON.parse(
-      readFileSync(path.join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
+    const swaps = JSON.parse(listed) as { file?: unknown }[];
+    return swaps.flatMap(({ file }) =>
+      typeof file === 'string' && existsSync(file)
+        ? [[`swap:${file}`, readFileSync(file)] as [string, Buffer]]
+        : [],
     );
-    return { dir: out, template, remove };
-  } catch (error) {
-    remove();
-    const e = error as { stdout?: string; stderr?: string; message: string };
-    throw new Error(
-      `serverless ${args.join(' ')} failed for ${chapter}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
-    );
+  } catch {
+    // serverless says what is wrong with it; the text itself is hashed.
+    return [];
   }
 }
 
-export interface TemplateOptions {
-  /** --param="name=value" for each entry. */
-  readonly params?: Readonly<Record<string, string>>;
-  readonly stage?: string;
-  readonly sources?: readonly string[];
+function packageEnv(extra: PackageOptions['env'], tmp: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // No credentials are needed to package; make sure none from the shell are used.
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_PROFILE: undefined,
+    FORCE_COLOR: '0',
+    // The copy builds in a folder of its own: a build folder named by the shell only splits the cache.
+    CHECK_BUILD_FOLDER: undefined,
+    ...extra,
+    // serverless-esbuild leaves a folder in the system temp folder after every package: give it one we remove.
+    TMPDIR: tmp,
+    TEMP: tmp,
+    TMP: tmp,
+  };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
+  return env;
 }
 
-/** Package a chapter (its folder path or name) and return just its CloudFormation template. */
-export async function packageTemplate(
-  chapter: string,
-  options: TemplateOptions = {},
-): Promise<CloudFormationTemplate> {
+/** Package `chapter` (its folder name), or reuse the packaging of the very same inputs. */
+export async function packageChapter(chapter: string, options: PackageOptions = {}): Promise<Packaged> {
+  const root = options.root ?? REPO_ROOT;
   const args = [
     ...(options.stage ? ['--stage', options.stage] : []),
     ...Object.entries(options.params ?? {}).map(([name, value]) => `--param=${name}=${value}`),
+    ...(options.args ?? []),
   ];
-  const packaged = await packageIsolated(path.basename(chapter), { args, sources: options.sources });
-  packaged.remove();
-  return packaged.template;
+  mkdirSync(PACKAGE_WORK, { recursive: true });
+  const work = mkdtempSync(path.join(PACKAGE_WORK, `${chapter}-`));
+  try {
+    for (const source of [
+      ...['serverless.yml', ...(CHAPTER_SOURCES[chapter] ?? [])].map((name) => path.join(chapter, name)),
+      ...SHARED_SOURCES,
+    ]) {
+      const from = path.join(root, source);
+      if (existsSync(from)) cpSync(from, path.join(work, source), { recursive: true });
+    }
+    if (options.serverlessYml !== undefined) {
+      writeFileSync(path.join(work, chapter, 'serverless.yml'), options.serverlessYml);
+    }
+    const staged = filesOf(work, work);
+    const tmp = path.join(work, 'tmp');
+    const env = packageEnv(options.env, tmp);
+    const oslsVersion = JSON.parse(
+      readFileSync(path.join(REPO_ROOT, 'node_modules', 'serverless', 'package.json'), 'utf8'),
+    ).version;
+    const key = hashOf([
+      ['osls', String(oslsVersion)],
+      ['node', process.version],
+      ['chapter', chapter],
+      ['args', JSON.stringify(args)],
+      ...variablesRead(staged).map(
+        (name) => [`env:${name}`, JSON.stringify(env[name] ?? null)] as [string, string],
+      ),
+      ...swappedFiles(env.WORKSHOP_EXERCISES),
+      ...staged,
+      ...TOOLING.flatMap((file) => filesOf(path.join(REPO_ROOT, file), REPO_ROOT)),
+    ]);
+    const dir = await cachedFolder(PACKAGE_CACHE, key, async (into) => {
+      mkdirSync(tmp);
+      try {
+        await promisify(execFile)(process.execPath, [SERVERLESS_JS, 'package', '--package', into, ...args], {
+          cwd: path.join(work, chapter),
+          env,
+          maxBuffer: 64 * 1024 * 1024,
+        });
+      } catch (error) {
+        const e = error as { stdout?: string; stderr?: string; message: string };
+        throw new Error(
+          `serverless package ${args.join(' ')} failed for ${chapter}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`,
+        );
+      }
+    });
+    const template = JSON.parse(
+      readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    const zips = readdirSync(dir).filter((name) => name.endsWith('.zip'));
+    return { dir, template, ...(zips.length === 1 ? { zip: path.join(dir, zips[0] as string) } : {}) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 type Json = unknown;

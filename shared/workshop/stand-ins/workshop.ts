@@ -125,9 +125,10 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
     await shipper.ensureLogGroup();
     stops.push(() => shipper.close());
 
-    // The three slow starts run side by side: the bucket, the API (a build and a server) and the template
-    // that holds the distribution's security headers (a `serverless package`).
-    const [s3, api, headers] = await Promise.all([
+    // Read from chapter 02's serverless.yml, no packaging: the distribution's security headers.
+    const headers = securityHeaders(new URL(apiBaseUrl).origin);
+    // The two slow starts run side by side: the bucket and the API (a build and a server).
+    const [s3, api] = await Promise.all([
       startLocalS3({ port: ports.S3_PORT }).then((s3) => {
         stops.push(() => s3.stop());
         say(`ok  local S3                ${s3.endpoint}  (data in ${path.relative(REPO_ROOT, s3.dataDir)})`);
@@ -149,7 +150,6 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
         );
         return api;
       }),
-      securityHeaders(new URL(apiBaseUrl).origin),
     ]);
 
     const site = await publishToLocalS3(s3, { apiBaseUrl: api.baseUrl, log: () => undefined });

@@ -1,5 +1,5 @@
 /**
- * The AWS SDK commands a body of JavaScript or TypeScript sends, found by reading it: every `new XCommand(`
+ * The AWS SDK commands a body of JavaScript or TypeScript sends, found by reading it: every `new <Name>Command(`
  * (and lib-storage's `new Upload(`) whose class is imported or required from an @aws-sdk package. The IAM
  * action each needs follows AWS's rules: the service's prefix and the operation's name, except where AWS
  * authorizes an operation with another action (S3's list and head calls, API Gateway's HTTP verbs).
@@ -20,7 +20,7 @@ const IMPORT = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*['"]@aws-sdk\/([a-z0-9
 const REQUIRE = /\{([^}]*)\}\s*=\s*(?:await\s+import|require)\(\s*['"]@aws-sdk\/([a-z0-9-]+)['"]\s*\)/g;
 const NEW = /new\s+([A-Z][A-Za-z0-9]*?)(Command)?\s*\(/g;
 
-/** The SDK calls in one file's source. Throws on a `new XCommand(` whose package cannot be told. */
+/** The SDK calls in one file's source. Throws on a `new <Name>Command(` whose package cannot be told. */
 export function sdkCallsInSource(file: string, source: string): SdkCall[] {
   const clientOf = new Map<string, string>();
   for (const pattern of [IMPORT, REQUIRE]) {

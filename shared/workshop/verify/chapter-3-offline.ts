@@ -61,7 +61,7 @@ export const verifyOffline: Chapter = {
     {
       title: 'serverless.yml packages the runtime, architecture, memory and log retention',
       async run() {
-        const template = await packaged('03-lambda-check', ['src', 'plugins']);
+        const template = await packaged('03-lambda-check');
         const fn = resourcesOf(template, 'AWS::Lambda::Function')[0]?.Properties ?? {};
         check(
           fn.Runtime === config.runtime,

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type CloudFormationTemplate, packageIsolated } from '../packaging/serverless-package';
+import { type CloudFormationTemplate, packageChapter } from '../packaging/serverless-package';
 
 /** A failed check: what was seen, and what the learner should do about it. */
 export class Problem extends Error {
@@ -106,11 +106,9 @@ export function temporaryDir(context: StepContext, name: string): string {
 }
 
 /** The CloudFormation template `serverless package` writes for a chapter, or a Problem saying where it broke. */
-export async function packaged(chapter: string, sources: string[] = []): Promise<CloudFormationTemplate> {
+export async function packaged(chapter: string): Promise<CloudFormationTemplate> {
   try {
-    const result = await packageIsolated(chapter, { sources });
-    result.remove();
-    return result.template;
+    return (await packageChapter(chapter)).template;
   } catch (error) {
     throw new Problem(
       `serverless package failed for ${chapter}:\n${(error as Error).message.split('\n').slice(-6).join('\n')}`,

@@ -1,14 +1,12 @@
 /**
- * The HTTP headers CloudFront adds to every response, read from this chapter's own template (the response
- * headers policy), so that what the offline checks use is exactly what gets deployed.
+ * The HTTP headers CloudFront adds to every response, read from chapter 02's response headers policy, so
+ * that what the offline stand-in sends is exactly what gets deployed. npm start and chapter:2 read them
+ * from serverless.yml itself, in milliseconds; a test proves that equal to what `serverless package` writes.
  */
 import path from 'node:path';
 import { REPO_ROOT } from '../../env';
-import {
-  type CloudFormationTemplate,
-  packageTemplate,
-  resolveKnown,
-} from '../../packaging/serverless-package';
+import { type CloudFormationTemplate, resolveKnown } from '../../packaging/serverless-package';
+import { readServerlessYml } from '../../packaging/serverless-yml';
 
 export const CHAPTER_DIR = path.join(REPO_ROOT, '02-cloudfront');
 
@@ -57,8 +55,26 @@ export function securityHeadersOf(template: CloudFormationTemplate): Record<stri
   return headersFromPolicy(resolved.ResponseHeadersPolicyConfig.SecurityHeadersConfig);
 }
 
-/** Package this chapter (no AWS needed) for an API origin, and return the headers CloudFront would add. */
-export async function securityHeaders(apiOrigin: string | null): Promise<Record<string, string>> {
-  const template = await packageTemplate(CHAPTER_DIR, { params: apiOrigin ? { apiOrigin } : {} });
-  return securityHeadersOf(template);
+/** `${param:name}` in every string of a serverless.yml value, as osls substitutes it. */
+function withParam(value: unknown, name: string, replacement: string): unknown {
+  if (typeof value === 'string') return value.replaceAll(`\${param:${name}}`, replacement);
+  if (Array.isArray(value)) return value.map((item) => withParam(item, name, replacement));
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, withParam(item, name, replacement)]),
+  );
+}
+
+/**
+ * The headers CloudFront would add with chapter 03's API at `apiOrigin` (null: not deployed), read from
+ * 02-cloudfront/serverless.yml: its policy and Conditions need no other osls variable than apiOrigin.
+ */
+export function securityHeaders(apiOrigin: string | null): Record<string, string> {
+  const yml = readServerlessYml(path.join(CHAPTER_DIR, 'serverless.yml')) as {
+    params?: { default?: Record<string, string> };
+    resources?: Omit<CloudFormationTemplate, 'Resources'> & Partial<CloudFormationTemplate>;
+  };
+  const value = apiOrigin ?? yml.params?.default?.apiOrigin ?? 'none';
+  const resources = withParam(yml.resources, 'apiOrigin', value) as Partial<CloudFormationTemplate>;
+  return securityHeadersOf({ Conditions: resources.Conditions, Resources: resources.Resources ?? {} });
 }

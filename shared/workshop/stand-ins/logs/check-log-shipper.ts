@@ -4,11 +4,11 @@
  * `npm run demo:logs` and `npm start`.
  */
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { localLogsEndpoint } from '../../../../05-logs/src/client';
 import { checkFunctionName, port, config as settings } from '../../../src/config';
 import { REPO_ROOT } from '../../env';
+import { readServerlessYml } from '../../packaging/serverless-yml';
 import { isListening } from '../../process/process';
 import { createLambdaLogShipper, type LambdaLogShipper } from './lambda-log-shipper';
 import { memoryGrowthOf } from './process-memory';
@@ -16,14 +16,6 @@ import { memoryGrowthOf } from './process-memory';
 /** osls's defaults when serverless.yml sets none. */
 const DEFAULT_MEMORY_MB = 1024;
 const DEFAULT_TIMEOUT_S = 6;
-
-/** serverless.yml parsed as osls parses it: its own YAML parser, with CloudFormation's tags (!Sub...). */
-function readServerlessYml(file: string): Record<string, unknown> {
-  const osls = createRequire(require.resolve('serverless/package.json'));
-  const yaml = osls('js-yaml') as { load(text: string, options: object): unknown };
-  const schema = osls('./lib/utils/serverless-utils/cloudformation-schema');
-  return (yaml.load(readFileSync(file, 'utf8'), { filename: file, schema }) ?? {}) as Record<string, unknown>;
-}
 
 /** A number setting, literal or `${file(<json>):key}` (as serverless.yml reads shared/config.json). */
 function numberSetting(value: unknown, where: string, file: string): number | undefined {

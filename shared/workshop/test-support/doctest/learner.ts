@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { config } from '../../../src/config';
 import { REPO_ROOT } from '../../env';
+import { PACKAGE_CACHE } from '../../packaging/serverless-package';
 import { freePort } from '../../process/process';
 
 type PortName = keyof typeof config.ports;
@@ -72,6 +73,8 @@ export class Learner {
       npm_config_update_notifier: 'false',
       npm_config_fund: 'false',
       npm_config_audit: 'false',
+      // The copy packages what this checkout has packaged already: the cache is keyed by content alone.
+      WORKSHOP_PACKAGE_CACHE: PACKAGE_CACHE,
     });
     for (const [name, value] of Object.entries(ports)) env[name] = String(value);
     this.env = env;

@@ -2,13 +2,13 @@
  * Chapter 02's stack as `serverless package` renders it (no AWS account): the distribution, its Origin
  * Access Control, the response headers policy and the bucket policy, property by property.
  */
-import { CHAPTER_DIR as SITE_CHAPTER_DIR } from '../../01-static-site/src/build';
 import {
   type CloudFormationTemplate,
-  packageTemplate,
+  type PackageOptions,
+  packageChapter,
   resolveKnown,
 } from '../../shared/workshop/packaging/serverless-package';
-import { CHAPTER_DIR, securityHeadersOf } from '../../shared/workshop/stand-ins/cdn/security-headers';
+import { securityHeadersOf } from '../../shared/workshop/stand-ins/cdn/security-headers';
 
 const API_ORIGIN = 'https://abc123defg.execute-api.eu-west-3.amazonaws.com';
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';
@@ -18,14 +18,17 @@ let bare: CloudFormationTemplate; // before chapter 03 exists
 let withDomain: CloudFormationTemplate;
 let site: CloudFormationTemplate; // chapter 01's, for the names it exports
 
+const templateOf = async (chapter: string, options?: PackageOptions) =>
+  (await packageChapter(chapter, options)).template;
+
 beforeAll(async () => {
   [template, bare, withDomain, site] = await Promise.all([
-    packageTemplate(CHAPTER_DIR, { params: { apiOrigin: API_ORIGIN } }),
-    packageTemplate(CHAPTER_DIR),
-    packageTemplate(CHAPTER_DIR, {
+    templateOf('02-cloudfront', { params: { apiOrigin: API_ORIGIN } }),
+    templateOf('02-cloudfront'),
+    templateOf('02-cloudfront', {
       params: { apiOrigin: API_ORIGIN, domainName: 'www.example.com', certificateArn: CERTIFICATE },
     }),
-    packageTemplate(SITE_CHAPTER_DIR),
+    templateOf('01-static-site'),
   ]);
 }, 60_000);
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkFunctionName, config, parameterNames, RUNTIME_NODE_MAJOR } from '../../shared/src/config';
-import { type Packaged, packageIsolated } from '../../shared/workshop/packaging/package-api';
+import { type Packaged, packageChapter } from '../../shared/workshop/packaging/serverless-package';
 import { runtimeNode } from '../../shared/workshop/system-requirements';
 import { captureStdout, loadEvent, TEST_SECRETS, withEnv } from '../../shared/workshop/test-support/events';
 import { updateRefusals } from '../../shared/workshop/test-support/stack-update';
@@ -31,14 +31,15 @@ let withKey: Packaged;
 
 beforeAll(async () => {
   // One after the other, as two consecutive deploys: the second one is the update of the first.
-  plain = await packageIsolated([], env);
-  withKey = await packageIsolated(['--param', 'requireApiKey=true'], env);
+  plain = await packageChapter('03-lambda-check', { env });
+  withKey = await packageChapter('03-lambda-check', { params: { requireApiKey: 'true' }, env });
 }, 90_000);
 
-afterAll(() => {
-  plain?.remove();
-  withKey?.remove();
-});
+/** The function's zip, which every packaging of this chapter has. */
+function zipOf(packaged: Packaged): string {
+  if (!packaged.zip) throw new Error('serverless package wrote no zip');
+  return packaged.zip;
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation resources are free-form JSON
 const resourcesOf = (template: any, type: string): any[] =>
@@ -74,7 +75,8 @@ describe('the check function', () => {
     });
     for (const packaged of [plain, withKey]) {
       expect(JSON.stringify(packaged.template)).not.toContain(CANARY);
-      for (const [, content] of readZip(packaged.zip)) expect(content.toString('utf8')).not.toContain(CANARY);
+      for (const [, content] of readZip(zipOf(packaged)))
+        expect(content.toString('utf8')).not.toContain(CANARY);
     }
   });
 
@@ -86,7 +88,7 @@ describe('the check function', () => {
   });
 
   it('ships one minified file without the AWS SDK, which it imports lazily from the runtime', () => {
-    const entries = readZip(plain.zip);
+    const entries = readZip(zipOf(plain));
     expect([...entries.keys()]).toEqual(['src/check.js']);
     const code = (entries.get('src/check.js') as Buffer).toString('utf8');
     expect(code).toContain('require("@aws-sdk/client-ssm")');
@@ -97,7 +99,7 @@ describe('the check function', () => {
   it('runs from the zip alone in a fresh Node process, never loading the SDK when the keys are in the environment', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chapter03-zip-'));
     try {
-      writeFileSync(path.join(dir, 'check.js'), readZip(plain.zip).get('src/check.js') as Buffer);
+      writeFileSync(path.join(dir, 'check.js'), readZip(zipOf(plain)).get('src/check.js') as Buffer);
       const script = `
         require('./check.js').handler(${JSON.stringify(loadEvent('legacy-raw-text'))}).then((response) => {
           const sdk = Object.keys(require.cache).filter((file) => file.includes('aws-sdk'));
@@ -129,7 +131,7 @@ describeWithSystem(
     it('answers every test event as the source handler does here, without loading the SDK', async () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'chapter03-zip-runtime-'));
       try {
-        writeFileSync(path.join(dir, 'check.js'), readZip(plain.zip).get('src/check.js') as Buffer);
+        writeFileSync(path.join(dir, 'check.js'), readZip(zipOf(plain)).get('src/check.js') as Buffer);
         writeFileSync(path.join(dir, 'events.json'), JSON.stringify(fixtures.map((name) => loadEvent(name))));
         const script = `
         const { handler } = require('./check.js');

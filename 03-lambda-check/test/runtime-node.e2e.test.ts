@@ -1,7 +1,7 @@
 /**
  * The function's tests on the Node.js major Lambda runs (nodejs24.x: Node 24), not only on the Node that runs
  * this suite: the same jest, the same test files, started with the runtime's node. (Its packaged zip is run on
- * that node too, in template.test.ts.) `npm test` says how to install it; under CI=true it must be there.
+ * that node too, in template.e2e.test.ts.) `npm test` says how to install it; under CI=true it must be there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { RUNTIME_NODE_MAJOR } from '../../shared/src/config';

@@ -24,7 +24,7 @@ import {
 } from '../iam/policy-exceptions';
 import { HANDLERS, registry } from '../iam/registry';
 import { REPO_ROOT } from '../workshop/env';
-import { packageIsolated } from '../workshop/packaging/serverless-package';
+import { packageChapter } from '../workshop/packaging/serverless-package';
 import { actionFacts, decide } from '../workshop/test-support/iam-simulator';
 import { actionsOf, type SdkCall, sdkCallsIn, sourceFiles } from '../workshop/test-support/sdk-calls';
 import { schemaProblems } from '../workshop/test-support/template-schemas';
@@ -58,14 +58,15 @@ const VARIANTS: { chapter: string; args: string[] }[] = [
   { chapter: '02-cloudfront', args: [] },
   {
     chapter: '02-cloudfront',
+    // The values of 02-cloudfront/test/template.e2e.test.ts: one packaging serves both.
     args: [
-      '--param=apiOrigin=https://a1b2c3d4e5.execute-api.eu-west-3.amazonaws.com',
+      '--param=apiOrigin=https://abc123defg.execute-api.eu-west-3.amazonaws.com',
       '--param=domainName=www.example.com',
       `--param=certificateArn=arn:aws:acm:us-east-1:${ACCOUNT}:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789`,
     ],
   },
   { chapter: '03-lambda-check', args: [] },
-  { chapter: '03-lambda-check', args: ['--param', 'requireApiKey=true'] },
+  { chapter: '03-lambda-check', args: ['--param=requireApiKey=true'] },
 ];
 
 let stacks: Stack[] = [];
@@ -74,9 +75,8 @@ let catalog: Catalog;
 beforeAll(async () => {
   stacks = await Promise.all(
     VARIANTS.map(async ({ chapter, args }) => {
-      const packaged = await packageIsolated(chapter, { sources: ['src', 'plugins'], args });
-      packaged.remove();
-      return { name: STACK_OF_CHAPTER[chapter] as string, template: packaged.template };
+      const { template } = await packageChapter(chapter, { args });
+      return { name: STACK_OF_CHAPTER[chapter] as string, template };
     }),
   );
   catalog = await workshopCatalog(stacks);

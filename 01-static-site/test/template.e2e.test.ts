@@ -5,14 +5,15 @@
 
 import {
   type CloudFormationTemplate,
-  packageTemplate,
+  packageChapter,
 } from '../../shared/workshop/packaging/serverless-package';
-import { CHAPTER_DIR } from '../src/build';
+
+const CHAPTER = '01-static-site';
 
 let template: CloudFormationTemplate;
 
 beforeAll(async () => {
-  template = await packageTemplate(CHAPTER_DIR);
+  ({ template } = await packageChapter(CHAPTER));
 }, 60_000);
 
 const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -80,7 +81,7 @@ describe('the outputs', () => {
   });
 
   it('follow the stage', async () => {
-    const other = await packageTemplate(CHAPTER_DIR, { stage: 'prod' });
+    const { template: other } = await packageChapter(CHAPTER, { stage: 'prod' });
     expect(other.Outputs?.SiteBucketName?.Export?.Name).toBe('cinq-euros-site-prod-SiteBucketName');
   }, 60_000);
 });
