@@ -12,7 +12,7 @@ import { port, region, SERVICES, stackName, stage } from '../../src/config';
 import { runServerless } from '../aws/stacks';
 import { loadDotEnv } from '../env';
 import { exerciseSwap } from '../exercises/swap';
-import { onStopRequest } from '../process/process';
+import { onStopRequest } from '../process/stop';
 import { startLocalCdn } from '../stand-ins/cdn/local-cdn';
 import { CHAPTER_DIR, securityHeaders } from '../stand-ins/cdn/security-headers';
 import { startLocalS3 } from '../stand-ins/s3/local-s3';

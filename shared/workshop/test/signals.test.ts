@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { freePort, isListening, waitForPort } from '../process/process';
+import { freePort, isListening, waitForPort } from '../process/ports';
 
 const dirs: string[] = [];
 afterAll(() => {

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { freePort } from '../process/process';
+import { freePort } from '../process/ports';
 
 const BUILD_DIR = path.join(REPO_ROOT, '03-lambda-check', '.esbuild');
 const NAMES = ['SITE_PORT', 'S3_PORT', 'API_PORT', 'LAMBDA_PORT', 'LOGS_PORT'];

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { freePort, isListening } from '../process/process';
+import { freePort, isListening } from '../process/ports';
 import { launchChromium, screenshotPath } from '../test-support/browser';
 import { describeWithSystem } from '../test-support/system';
 

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { config } from '../../../src/config';
 import { REPO_ROOT } from '../../env';
-import { freePort } from '../../process/process';
+import { freePort } from '../../process/ports';
 
 type PortName = keyof typeof config.ports;
 
