@@ -6,24 +6,27 @@
  * (the terminal closed), and when what started it is gone without a word: npm passes SIGINT and SIGTERM
  * on, but not SIGHUP, and a parent killed outright (SIGKILL) says nothing. A parent that opened an IPC
  * channel closes it as it ends; any other is watched by its pid, which portably either changes (POSIX
- * gives the orphan a new parent) or stops answering process.kill(pid, 0) (Windows does not). So the npm
- * scripts run `node --import tsx <command>`: with tsx's own CLI in between, npm's death would reach
- * neither tsx nor the command, whose parent (tsx) lives on.
+ * gives the orphan a new parent) or stops answering process.kill(pid, 0) (Windows does not); under npm,
+ * so are the shell and npm above it (ancestors.ts). The npm scripts run `node --import tsx <command>`:
+ * tsx's own CLI in between would be one more process that outlives npm.
  */
+import { watchedAncestors } from './ancestors';
 
-/** Whether `parent`, the parent this process had, is gone. */
-export function parentGone(parent: number): boolean {
-  if (process.ppid !== parent) return true;
-  try {
-    process.kill(parent, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+/** Whether one of `watched` (this process's parent first, then those above it) is gone. */
+export function ancestorGone(watched: readonly number[]): boolean {
+  if (process.ppid !== watched[0]) return true;
+  return watched.some((pid) => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  });
 }
 
 export interface StopRequestOptions {
-  /** How often to look at the parent (ms). */
+  /** How often to look at the parent and those above it (ms). */
   readonly pollMs?: number;
 }
 
@@ -65,9 +68,9 @@ export function onStopRequest(
     process.channel.unref();
     process.once('disconnect', onDisconnect);
   }
-  const parent = process.ppid;
+  const watched = watchedAncestors();
   const timer = setInterval(() => {
-    if (parentGone(parent)) {
+    if (ancestorGone(watched)) {
       clearInterval(timer);
       request('the command that started it has ended');
     }
