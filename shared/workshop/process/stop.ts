@@ -64,10 +64,7 @@ export function onStopRequest(
     return [signal, handler] as const;
   });
   const onDisconnect = () => request('the command that started it has ended');
-  if (process.channel) {
-    process.channel.unref();
-    process.once('disconnect', onDisconnect);
-  }
+  if (process.channel) process.once('disconnect', onDisconnect);
   const watched = watchedAncestors();
   const timer = setInterval(() => {
     if (ancestorGone(watched)) {
