@@ -10,12 +10,12 @@
  * so are the shell and npm above it (ancestors.ts). The npm scripts run `node --import tsx <command>`:
  * tsx's own CLI in between would be one more process that outlives npm.
  */
-import { watchedAncestors } from './ancestors';
+import { type Ancestors, STARTED_UNDER } from './ancestors';
 
 /** Whether one of `watched` (this process's parent first, then those above it) is gone. */
-export function ancestorGone(watched: readonly number[]): boolean {
-  if (process.ppid !== watched[0]) return true;
-  return watched.some((pid) => {
+export function ancestorGone(watched: Ancestors): boolean {
+  if (watched.npmGone || process.ppid !== watched.pids[0]) return true;
+  return watched.pids.some((pid) => {
     try {
       process.kill(pid, 0);
       return false;
@@ -65,7 +65,7 @@ export function onStopRequest(
   });
   const onDisconnect = () => request('the command that started it has ended');
   if (process.channel) process.once('disconnect', onDisconnect);
-  const watched = watchedAncestors();
+  const watched = STARTED_UNDER;
   const timer = setInterval(() => {
     if (ancestorGone(watched)) {
       clearInterval(timer);

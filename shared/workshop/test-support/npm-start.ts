@@ -96,6 +96,16 @@ export function startNpmStart(ports: Record<PortNames, number>, dataDir: string)
   };
 }
 
+/**
+ * Ctrl-C as a terminal sends it, to every process of the foreground job, of which npm and the command
+ * are the ones that act: npm's shell waits for its command rather than die of it (sh, like bash, leaves a
+ * SIGINT to the command it runs), so a SIGINT to npm alone would stop nothing.
+ */
+export function ctrlC(run: NpmStart, pid: number): void {
+  run.npm.kill('SIGINT');
+  process.kill(pid, 'SIGINT');
+}
+
 /** The pids owning the folders of `parent` named `<prefix>-<pid>-<random>`. */
 export function ownersIn(parent: string, prefix: string): number[] {
   if (!existsSync(parent)) return [];

@@ -124,9 +124,11 @@ describe('a parent gone', () => {
 
   it('is seen by pid: a pid that no longer runs is gone, this process’s parent is not', () => {
     const ended = spawnSync(process.execPath, ['-e', '']).pid;
-    expect(ancestorGone([process.ppid])).toBe(false);
-    expect(ancestorGone([process.ppid, ended])).toBe(true);
-    expect(ancestorGone([process.ppid + 1_000_000])).toBe(true); // not the parent any more
+    const watched = (pids: number[], npmGone = false) => ({ pids, npmGone });
+    expect(ancestorGone(watched([process.ppid]))).toBe(false);
+    expect(ancestorGone(watched([process.ppid, ended]))).toBe(true);
+    expect(ancestorGone(watched([process.ppid + 1_000_000]))).toBe(true); // not the parent any more
+    expect(ancestorGone(watched([process.ppid], true))).toBe(true);
   });
 });
 
@@ -138,17 +140,26 @@ describe('the processes above a command started by npm', () => {
   };
 
   it('are the parent and every one above it up to npm', () => {
-    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, (pid) => table[pid])).toEqual([
-      process.ppid,
-      41,
-    ]);
+    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, (pid) => table[pid])).toEqual({
+      pids: [process.ppid, 41],
+      npmGone: false,
+    });
+  });
+
+  it('say npm is gone when its shell was adopted before npm could be found', () => {
+    const orphaned: typeof table = { [process.ppid]: { parent: 1, args: 'sh -c node --import tsx x.ts' } };
+    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, (pid) => orphaned[pid])).toEqual({
+      pids: [process.ppid],
+      npmGone: true,
+    });
   });
 
   it('are the parent alone outside npm, or when npm is not found above it', () => {
-    expect(watchedAncestors({}, (pid) => table[pid])).toEqual([process.ppid]);
+    const alone = { pids: [process.ppid], npmGone: false };
+    expect(watchedAncestors({}, (pid) => table[pid])).toEqual(alone);
     const noNpm: typeof table = { ...table, 41: { parent: 40, args: 'make start' } };
-    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, (pid) => noNpm[pid])).toEqual([process.ppid]);
-    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, () => undefined)).toEqual([process.ppid]);
+    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, (pid) => noNpm[pid])).toEqual(alone);
+    expect(watchedAncestors({ npm_lifecycle_event: 'start' }, () => undefined)).toEqual(alone);
   });
 
   it('are read from ps lines, npm known by its launcher or its CLI script', () => {
