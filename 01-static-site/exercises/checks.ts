@@ -11,7 +11,7 @@ import {
   loadModule,
   shown,
 } from '../../shared/workshop/exercises/contract';
-import { withLocalHttpServer } from '../../shared/workshop/process/process';
+import { withLocalHttpServer } from '../../shared/workshop/process/http-server';
 import type { viewForResponse as ViewForResponse } from '../site/src/check-result';
 import type { postSignature as PostSignature } from '../site/src/post-signature';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { freePort } from '../../shared/workshop/process/process';
+import { freePort } from '../../shared/workshop/process/ports';
 import { startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
 import { type LocalS3, startLocalS3 } from '../../shared/workshop/stand-ins/s3/local-s3';
 import { publishToLocalS3 } from '../../shared/workshop/stand-ins/site/local-site';

@@ -6,7 +6,7 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { freePort } from '../../shared/workshop/process/process';
+import { freePort } from '../../shared/workshop/process/ports';
 import { type LocalS3, startLocalS3 } from '../../shared/workshop/stand-ins/s3/local-s3';
 import { tempDir } from '../../shared/workshop/test-support/temp';
 import { buildSite } from '../src/build';

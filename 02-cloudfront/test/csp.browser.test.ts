@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { originOf } from '../../01-static-site/src/api-url';
 import { encode } from '../../shared/src/index';
-import { freePort } from '../../shared/workshop/process/process';
+import { freePort } from '../../shared/workshop/process/ports';
 import { startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
 import { type LocalCdn, startLocalCdn } from '../../shared/workshop/stand-ins/cdn/local-cdn';
 import { securityHeaders } from '../../shared/workshop/stand-ins/cdn/security-headers';

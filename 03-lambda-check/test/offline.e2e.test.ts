@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { encode, parseKeyring, sign } from '../../shared/src/index';
-import { isListening, localBin } from '../../shared/workshop/process/process';
+import { SERVERLESS_ENTRY } from '../../shared/workshop/process/entries';
+import { isListening } from '../../shared/workshop/process/ports';
 import {
   CHAPTER_DIR,
   type OfflineApi,
@@ -167,7 +168,7 @@ describe('chapter 03 offline API beside the chapter commands', () => {
       expect((await post(legacy)).status).toBe(200);
       const env: NodeJS.ProcessEnv = { ...process.env };
       delete env.CHECK_BUILD_FOLDER;
-      await promisify(execFile)(localBin('serverless'), ['package', '--package', output], {
+      await promisify(execFile)(process.execPath, [SERVERLESS_ENTRY, 'package', '--package', output], {
         cwd: CHAPTER_DIR,
         env,
       });

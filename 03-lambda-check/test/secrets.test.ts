@@ -3,7 +3,7 @@
  * Here a small local stand-in speaks SSM's JSON protocol (AWS_ENDPOINT_URL_SSM), so nothing calls AWS.
  */
 import { createServer, type Server } from 'node:http';
-import { freePort, LOOPBACK } from '../../shared/workshop/process/process';
+import { freePort, LOOPBACK } from '../../shared/workshop/process/ports';
 import { captureStdout, loadEvent, TEST_SECRETS, withEnv } from '../../shared/workshop/test-support/events';
 import { handler } from '../src/check';
 import { RETRY_AFTER_MS, resetSecrets, secrets } from '../src/secrets';

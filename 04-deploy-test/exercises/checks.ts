@@ -12,7 +12,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { handler } from '../../03-lambda-check/src/check';
 import { encode } from '../../shared/src/index';
 import { type Exercise, expectThat, Mismatch, shown } from '../../shared/workshop/exercises/contract';
-import { withLocalHttpServer } from '../../shared/workshop/process/process';
+import { withLocalHttpServer } from '../../shared/workshop/process/http-server';
 import { COLLECTION_FILE, runCollection } from '../src/run-collection';
 
 /** Test keys, for this check only (the handler reads them from the environment, as offline). */

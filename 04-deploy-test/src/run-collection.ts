@@ -3,7 +3,7 @@
  * plain results: one per request sent, with its status and every Postman test, passed or failed.
  */
 import path from 'node:path';
-import { type NewmanRun, type NewmanRunExecution, type NewmanRunSummary, run } from 'newman';
+import type { NewmanRun, NewmanRunExecution, NewmanRunSummary } from 'newman';
 
 /** What newman 6 also records of a request, which @types/newman (written for newman 5) leaves out. */
 type Execution = NewmanRunExecution & {
@@ -153,8 +153,11 @@ export function summarise(summary: RunSummary, junitFile?: string): CollectionRu
 }
 
 /** Run the collection; resolves with the results (it rejects only when newman cannot run at all). */
-export function runCollection(options: CollectionRunOptions): Promise<CollectionRunResult> {
+export async function runCollection(options: CollectionRunOptions): Promise<CollectionRunResult> {
   const reporters = options.junitFile ? ['junit'] : [];
+  // Loaded on the first run, not with this module: newman takes about 2 s to load, which a command that
+  // only prints its usage or an error should not pay.
+  const { run } = await import('newman');
   return new Promise((resolve, reject) => {
     run(
       {

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkToken, encode, parseKeyring, sign } from '../../shared/src/index';
 import { REPO_ROOT } from '../../shared/workshop/env';
-import { freePort, localBin } from '../../shared/workshop/process/process';
+import { TSX_LOADER } from '../../shared/workshop/process/entries';
+import { freePort } from '../../shared/workshop/process/ports';
 import { type OfflineApi, startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
 import { loadCollection, requestsOf } from '../../shared/workshop/test-support/collection';
 import { runCommand } from '../../shared/workshop/test-support/run-command';
@@ -158,8 +159,8 @@ describe('npm run chapter:4 -- --offline, with the API already running', () => {
     const junitFile = path.join(scratch, 'cli.junit.xml');
     const apiPort = new URL(api.checkUrl).port;
     const { code, stdout, stderr } = await runCommand(
-      localBin('tsx'),
-      ['shared/workshop/commands/chapter-4.ts', '--offline', '--junit', junitFile],
+      process.execPath,
+      ['--import', TSX_LOADER, 'shared/workshop/commands/chapter-4.ts', '--offline', '--junit', junitFile],
       { ...process.env, API_PORT: apiPort, SIGNATURE_KEY, SIGNING_KEYS, SITE_ORIGIN: SITE },
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

@@ -12,7 +12,6 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { region } from '../src/config';
 import { type Fail, failWith, parseCommandLine } from '../workshop/commands/cli';
-import { localBin } from '../workshop/process/process';
 import { factsOf, registry, type Schema, type TypeFacts } from './registry';
 
 const USAGE = `Usage: npm run iam:registry [-- [--from <folder of registry schemas> [--published YYYY-MM]] [--type <AWS::Service::Resource> ...]]
@@ -102,7 +101,11 @@ function main(): void {
   };
   writeFileSync(SNAPSHOT, `${JSON.stringify(snapshot, null, 2)}\n`);
   // As the linter formats it, so that a refresh that changes nothing leaves no diff.
-  execFileSync(localBin('biome'), ['format', '--write', SNAPSHOT], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [require.resolve('@biomejs/biome/bin/biome'), 'format', '--write', SNAPSHOT],
+    { stdio: 'ignore' },
+  );
   process.stdout.write(
     `${path.relative(process.cwd(), SNAPSHOT)}: ${types.length} resource types, ${source}\n`,
   );

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { REPO_ROOT } from '../env';
-import { freePort } from '../process/process';
+import { freePort } from '../process/ports';
 import { startLocalS3 } from '../stand-ins/s3/local-s3';
 import { publishToLocalS3 } from '../stand-ins/site/local-site';
 import { hasSystem } from '../system-requirements';

@@ -16,9 +16,11 @@
  * Goals: nothing lost, nothing printed twice, p50 at most 1 s and at most half the AWS CLI's.
  */
 
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -27,7 +29,8 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { clientOptions } from '../../src/aws';
 import { REPO_ROOT } from '../env';
-import { freePort, localBin, type Service, startService } from '../process/process';
+import { freePort } from '../process/ports';
+import { type Service, startService } from '../process/services';
 import { type Faults, seededRandom, startFaultyEndpoint } from '../test-support/faulty-endpoint';
 import { fmt, goalsMissed, percentile, report } from './measure';
 
@@ -61,6 +64,36 @@ interface Tail {
   readonly name: string;
   /** Event number -> when each printing of it arrived. */
   readonly seen: Map<number, number[]>;
+}
+
+/**
+ * The AWS CLI, the one program here that is not a JavaScript entry (a Python one), so not startable by
+ * startService: stopped as this bench ends, or killed with it.
+ */
+function startAwsCli(name: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void) {
+  const child = spawn(AWS_CLI, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const kill = () => child.kill('SIGKILL');
+  process.once('exit', kill);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', () => resolve(null));
+    child.once('exit', (code) => {
+      process.off('exit', kill);
+      resolve(code);
+    });
+  });
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream }).on('line', onLine);
+  return {
+    name,
+    child,
+    exited,
+    async stop(graceMs = 2000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(kill, graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  } satisfies Service;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -104,8 +137,7 @@ async function main(): Promise<void> {
     services.push(
       await startService({
         name: 'local CloudWatch Logs',
-        command: localBin('tsx'),
-        args: [path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'logs-local.ts')],
+        entry: path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'logs-local.ts'),
         env,
         readyWhen: { port },
       }),
@@ -137,34 +169,30 @@ async function main(): Promise<void> {
     ];
     const ourEnv = { ...env, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: hostile.endpoint };
     const cliEnv = { ...env, AWS_RETRY_MODE: 'standard', AWS_MAX_ATTEMPTS: '10' };
-    const commands: [string, string[], NodeJS.ProcessEnv][] = [
-      [localBin('tsx'), [chapter, ...ours], ourEnv],
-      [localBin('tsx'), [chapter, ...ours, '--poll'], ourEnv],
-      [
-        AWS_CLI,
-        [
-          'logs',
-          'tail',
-          GROUP,
-          '--follow',
-          '--since',
-          '2m',
-          '--format',
-          'short',
-          '--endpoint-url',
-          hostile.endpoint,
-        ],
-        cliEnv,
-      ],
+    const awsArgs = [
+      'logs',
+      'tail',
+      GROUP,
+      '--follow',
+      '--since',
+      '2m',
+      '--format',
+      'short',
+      '--endpoint-url',
+      hostile.endpoint,
     ];
     // A first event, printed by each tail once it is running: then the faults and the measured events begin.
     await put(STREAMS[0] as string, [{ timestamp: Date.now(), message: 'bench-0 warm-up' }]);
-    for (const [i, tail] of tails.entries()) {
-      const [command, args, tailEnv] = commands[i] as [string, string[], NodeJS.ProcessEnv];
+    const [live, poll, aws] = tails as [Tail, Tail, Tail];
+    for (const [tail, args] of [
+      [live, ours],
+      [poll, [...ours, '--poll']],
+    ] as const) {
       services.push(
-        await startService({ name: tail.name, command, args, env: tailEnv, onLine: watch(tail) }),
+        await startService({ name: tail.name, entry: chapter, args, env: ourEnv, onLine: watch(tail) }),
       );
     }
+    services.push(startAwsCli(aws.name, awsArgs, cliEnv, watch(aws)));
     const deadline = Date.now() + 20_000;
     while (tails.some((t) => !t.seen.has(0)) && Date.now() < deadline) await sleep(50);
     const notReady = tails.filter((t) => !t.seen.has(0)).map((t) => t.name);

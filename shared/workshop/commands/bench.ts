@@ -2,10 +2,10 @@
  * npm run bench [-- NAME...]: runs every `*.bench.ts` of shared/workshop/bench,
  * each in its own process (so one's warm-up does not favour another), and prints each figure with its goal.
  */
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { startChild } from '../process/children';
 
 const root = path.resolve(__dirname, '../../..');
 const benchDir = path.join(root, 'shared', 'workshop', 'bench');
@@ -22,20 +22,22 @@ if (chosen.length === 0) {
   process.exit(2);
 }
 /** Run one bench file, its output passed through; counts the goals it met and missed. */
-function runBench(file: string): Promise<{ met: number; missed: number; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
-    const child = spawn(tsx, [file], { stdio: ['inherit', 'pipe', 'inherit'], cwd: root });
-    let met = 0;
-    let missed = 0;
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      process.stdout.write(`${line}\n`);
-      if (line.startsWith('MET ')) met++;
-      if (line.startsWith('MISS')) missed++;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ met, missed, code }));
+async function runBench(file: string): Promise<{ met: number; missed: number; code: number | null }> {
+  const child = startChild({ entry: file, cwd: root, stdio: ['inherit', 'pipe', 'inherit'] });
+  let met = 0;
+  let missed = 0;
+  const lines = createInterface({ input: child.process.stdout as NodeJS.ReadableStream });
+  lines.on('line', (line) => {
+    process.stdout.write(`${line}\n`);
+    if (line.startsWith('MET ')) met++;
+    if (line.startsWith('MISS')) missed++;
   });
+  // Every line read, not only the process ended: its last lines may still be in the pipe at its exit.
+  const read = new Promise<void>((resolve) => lines.once('close', () => resolve()));
+  const { code, error } = await child.exited;
+  if (error) throw error;
+  await read;
+  return { met, missed, code };
 }
 
 async function main(): Promise<void> {

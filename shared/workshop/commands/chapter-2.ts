@@ -12,7 +12,7 @@ import { callerAccount, stackOutputs } from '../../src/stacks';
 import { runServerless } from '../aws/run-serverless';
 import { loadDotEnv } from '../env';
 import { exerciseSwap } from '../exercises/swap';
-import { onStopRequest } from '../process/process';
+import { onStopRequest } from '../process/stop';
 import { startLocalCdn } from '../stand-ins/cdn/local-cdn';
 import { CHAPTER_DIR, securityHeaders } from '../stand-ins/cdn/security-headers';
 import { startLocalS3 } from '../stand-ins/s3/local-s3';

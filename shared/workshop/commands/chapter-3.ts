@@ -2,7 +2,6 @@
  * npm run chapter:3 [-- --offline | --remove] [--api-key]
  * Deploys the signature-check API (osls: Lambda + API Gateway), removes it, or serves it locally.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../src/config';
 import { encode, parseKeyring, sign } from '../../src/index';
@@ -10,7 +9,8 @@ import { callerAccount, stackOutputs } from '../../src/stacks';
 import { runServerless } from '../aws/run-serverless';
 import { ensureParameters, SetupError } from '../aws/secrets-setup';
 import { ensureOfflineSecrets, loadDotEnv, REPO_ROOT } from '../env';
-import { isListening, localBin, onStopRequest, portChoice } from '../process/process';
+import { isListening, portChoice } from '../process/ports';
+import { onStopRequest } from '../process/stop';
 import { type OfflineApi, startOfflineApi } from '../stand-ins/api/offline-api';
 import { type Fail, failWith, parseCommandLine, say } from './cli';
 

@@ -21,7 +21,7 @@ import {
 } from '../../../04-deploy-test/src/run-collection';
 import { port, SITE_ORIGIN, stage } from '../../src/config';
 import { ensureOfflineSecrets, legacyKey, loadDotEnv, REPO_ROOT, signingKeyring } from '../env';
-import { isListening, LOOPBACK } from '../process/process';
+import { isListening, LOOPBACK } from '../process/ports';
 import { startOfflineApi } from '../stand-ins/api/offline-api';
 import { type Fail, failWith, parseCommandLine } from './cli';
 

@@ -10,8 +10,8 @@ import { FORMATS, type Format, formatTime } from '../../../05-logs/src/render';
 import { TailError, tailLogs } from '../../../05-logs/src/tail';
 import { endpointFor, explainAwsError } from '../../src/aws';
 import { checkLogGroupName, port, region } from '../../src/config';
-import { isListening } from '../process/process';
-import { onStopRequest } from '../process/stop-signals';
+import { isListening } from '../process/ports';
+import { onStopRequest } from '../process/stop';
 import { type Fail, failWith, parseCommandLine } from './cli';
 
 const USAGE = `Usage: npm run chapter:5 -- [options]

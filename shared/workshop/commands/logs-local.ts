@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { port as configuredPort } from '../../src/config';
 import { REPO_ROOT } from '../env';
-import { onStopRequest } from '../process/process';
+import { onStopRequest } from '../process/stop';
 import { defaultLogsDir, startLocalLogs } from '../stand-ins/logs/server';
 import { type Fail, failWith, parseCommandLine } from './cli';
 

@@ -6,7 +6,7 @@
 
 import { encode, formatBillReference, sign } from '../../src/index';
 import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../env';
-import { onStopRequest } from '../process/process';
+import { onStopRequest } from '../process/stop';
 import { type RunningWorkshop, resetLocalData, startWorkshop } from '../stand-ins/workshop';
 import { parseCommandLine, say } from './cli';
 

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type PortName, port, stage } from '../../src/config';
 import { DATA_MARKER, DEMO_KEYS_FILE, isWorkshopData, REPO_ROOT } from '../env';
-import { assertPortFree, LOOPBACK } from '../process/process';
+import { assertPortFree, LOOPBACK } from '../process/ports';
 import { startOfflineApi } from './api/offline-api';
 import { startLocalCdn } from './cdn/local-cdn';
 import { securityHeaders } from './cdn/security-headers';

@@ -4,7 +4,7 @@
  * (JSON 1.1). Point clients at it with AWS_ENDPOINT_URL. Nothing here reaches AWS.
  */
 import { createServer, type Server } from 'node:http';
-import { freePort, LOOPBACK } from '../process/process';
+import { freePort, LOOPBACK } from '../process/ports';
 
 export interface FakeStack {
   readonly status: string;

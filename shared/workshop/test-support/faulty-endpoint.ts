@@ -7,7 +7,7 @@
  * drawn from a seeded generator, so a failing run can be replayed. The tests and the bench use it.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import { LOOPBACK } from '../process/process';
+import { LOOPBACK } from '../process/ports';
 import { encodeEvent, encodeException } from '../stand-ins/logs/event-stream';
 
 export interface Faults {

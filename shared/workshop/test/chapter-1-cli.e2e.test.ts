@@ -2,12 +2,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { localBin } from '../process/process';
+import { TSX_LOADER } from '../process/entries';
 
 function run(chapter: '01-static-site' | '02-cloudfront', ...args: string[]) {
   const result = spawnSync(
-    localBin('tsx'),
+    process.execPath,
     [
+      '--import',
+      TSX_LOADER,
       path.join(
         REPO_ROOT,
         'shared',

@@ -7,7 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { freePort, isListening, localBin } from '../process/process';
+import { TSX_LOADER } from '../process/entries';
+import { freePort, isListening } from '../process/ports';
 import { startOfflineApi } from '../stand-ins/api/offline-api';
 import { type FakeAws, fakeAwsEnv, startFakeAws } from '../test-support/fake-aws';
 import { type Ran, runCommand } from '../test-support/run-command';
@@ -41,7 +42,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function chapter4(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
-  return runCommand(localBin('tsx'), ['shared/workshop/commands/chapter-4.ts', ...args], env);
+  return runCommand(
+    process.execPath,
+    ['--import', TSX_LOADER, 'shared/workshop/commands/chapter-4.ts', ...args],
+    env,
+  );
 }
 
 describe('npm run chapter:4, misused', () => {

@@ -9,12 +9,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { REPO_ROOT } from '../env';
-import { freePort } from '../process/process';
+import { TSX_LOADER } from '../process/entries';
+import { freePort } from '../process/ports';
 import type { LocalLogs } from '../stand-ins/logs/server';
 import { clientFor, createGroup, put, startTestLogs } from '../test-support/logs';
 
 const run = promisify(execFile);
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
 const STREAM = '2026/11/25/[$LATEST]5a4b3c2d1e0f5a4b3c2d1e0f5a4b3c2d';
 const ID = 'f30dc10e-52c4-4c54-8d5e-6b0c9a8e2f11';
@@ -32,8 +32,8 @@ interface Outcome {
 async function script(file: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   try {
     const { stdout, stderr } = await run(
-      TSX,
-      [path.join(REPO_ROOT, 'shared', 'workshop', 'commands', file), ...args],
+      process.execPath,
+      ['--import', TSX_LOADER, path.join(REPO_ROOT, 'shared', 'workshop', 'commands', file), ...args],
       {
         cwd: REPO_ROOT,
         env: {
@@ -191,18 +191,18 @@ describe('npm run chapter:5 -- --follow, stopped from outside', () => {
       });
       child.once('exit', () => reject(new Error(`exited before printing ${pattern}: ${text}`)));
     });
-  /** Whether any process of the group `pgid` is still alive, for up to `ms`. */
-  const groupGone = async (pgid: number, ms: number) => {
-    for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
-      try {
-        process.kill(-pgid, 0);
-      } catch {
-        return true;
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return false;
-  };
+  /**
+   * Whether every process that holds `child`'s output pipes (npm and what it runs) has ended within `ms`:
+   * the pipes close only then, whatever the system.
+   */
+  const allGone = (child: ChildProcess, ms: number) =>
+    new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      child.once('close', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
 
   it.each(['SIGTERM', 'SIGHUP'] as const)(
     'stops with everything it started on %s sent to npm, as on Ctrl-C',
@@ -210,22 +210,27 @@ describe('npm run chapter:5 -- --follow, stopped from outside', () => {
       const npm = spawn('npm', ['run', '-s', 'chapter:5', '--', '--offline', '--follow'], {
         cwd: REPO_ROOT,
         env: env(),
-        detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
+      npm.once('error', () => undefined);
       await lineOf(npm, 'stderr', /^Tailing /);
-      process.kill(npm.pid as number, signal);
-      const gone = await groupGone(npm.pid as number, 5000);
-      if (!gone) process.kill(-(npm.pid as number), 'SIGKILL');
-      expect(gone).toBe(true);
+      const gone = allGone(npm, 5000);
+      npm.kill(signal);
+      expect(await gone).toBe(true);
     },
     30_000,
   );
 
   it('stops once its output is gone (a closed pipe), at its next line', async () => {
     const tail = spawn(
-      TSX,
-      [path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'chapter-5.ts'), '--offline', '--follow'],
+      process.execPath,
+      [
+        '--import',
+        TSX_LOADER,
+        path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'chapter-5.ts'),
+        '--offline',
+        '--follow',
+      ],
       {
         cwd: REPO_ROOT,
         env: env(),

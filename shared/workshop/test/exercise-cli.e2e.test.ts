@@ -2,11 +2,12 @@
  * npm run exercise as CI and a learner run it: --solutions holds every exercise to the rustlings rule
  * (the starter fails, the reference passes), and misuse says what to type instead.
  */
-import { localBin } from '../process/process';
+
+import { TSX_LOADER } from '../process/entries';
 import { runCommand } from '../test-support/run-command';
 
 const run = (...args: string[]) =>
-  runCommand(localBin('tsx'), ['shared/workshop/commands/exercise.ts', ...args], {
+  runCommand(process.execPath, ['--import', TSX_LOADER, 'shared/workshop/commands/exercise.ts', ...args], {
     ...process.env,
     NO_COLOR: '1',
   });

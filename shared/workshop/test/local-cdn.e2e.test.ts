@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../01-static-site/src/s3-client';
-import { freePort } from '../process/process';
+import { freePort } from '../process/ports';
 import { type LocalCdn, originPath, startLocalCdn } from '../stand-ins/cdn/local-cdn';
 import { startLocalS3 } from '../stand-ins/s3/local-s3';
 import { tempDir } from '../test-support/temp';

@@ -3,12 +3,14 @@
  * writes, over and over; run out of disk space; sent bodies far too big. Whatever happens, every batch it
  * acknowledged is there exactly once after a restart, and it always starts.
  */
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { freePort, localBin, type Service, startService } from '../process/process';
+import { freePort } from '../process/ports';
+import { type Service, startService } from '../process/services';
 import { JOURNAL_FILE } from '../stand-ins/logs/journal';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
@@ -29,13 +31,10 @@ afterEach(async () => {
 
 /** The endpoint, as `npm run logs:local` runs it; `fileSizeKb` limits the size of any file it writes. */
 async function startEndpoint(port: number, fileSizeKb?: number): Promise<Service> {
-  const tsx = localBin('tsx');
-  const args = ['shared/workshop/commands/logs-local.ts', '--port', String(port), '--data-dir', dir];
   const service = await startService({
     name: 'local logs endpoint',
-    ...(fileSizeKb === undefined
-      ? { command: tsx, args }
-      : { command: 'bash', args: ['-c', `ulimit -f ${fileSizeKb}; exec "$0" "$@"`, tsx, ...args] }),
+    entry: path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'logs-local.ts'),
+    args: ['--port', String(port), '--data-dir', dir],
     cwd: REPO_ROOT,
     env: { ...process.env, LOGS_FSYNC: '0' },
     readyWhen: { line: /listening on/ },
@@ -45,6 +44,10 @@ async function startEndpoint(port: number, fileSizeKb?: number): Promise<Service
     },
   });
   services.push(service);
+  // Set on the running endpoint (util-linux), before the test writes: it starts within any limit.
+  if (fileSizeKb !== undefined) {
+    execFileSync('prlimit', ['--pid', String(service.child.pid), `--fsize=${fileSizeKb * 1024}`]);
+  }
   return service;
 }
 
@@ -137,8 +140,8 @@ it('keeps every acknowledged event exactly once across kill -9 in the middle of 
     };
     const writers = Array.from({ length: 8 }, (_, id) => writer(id));
     await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 350));
-    // The whole process group: tsx and the node process it runs the endpoint in.
-    process.kill(-(endpoint.child.pid as number), 'SIGKILL');
+    // One process runs the endpoint (node with tsx's loader, no tsx CLI in between).
+    endpoint.child.kill('SIGKILL');
     await endpoint.exited;
     running = false;
     await Promise.all(writers);

@@ -18,7 +18,7 @@ import {
   PutLogEventsCommand,
   StartLiveTailCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { isListening } from '../process/process';
+import { isListening } from '../process/ports';
 import type { LocalLogs } from '../stand-ins/logs/server';
 import { clientFor, createGroup, put, startTestLogs } from '../test-support/logs';
 

@@ -1,7 +1,7 @@
 /** The local preview (npm run chapter:1 -- --preview): http-server over the built site. */
 import path from 'node:path';
 import { buildSite } from '../../../01-static-site/src/build';
-import { freePort } from '../process/process';
+import { freePort } from '../process/ports';
 import { type Preview, startPreview } from '../stand-ins/site/preview';
 import { tempDir } from '../test-support/temp';
 

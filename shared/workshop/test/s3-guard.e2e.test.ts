@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3Client } from '../../../01-static-site/src/s3-client';
-import { freePort } from '../process/process';
+import { freePort } from '../process/ports';
 import { type LocalS3, startLocalS3 } from '../stand-ins/s3/local-s3';
 import { unsafeKeyReason } from '../stand-ins/s3/s3-guard';
 import { tempDir } from '../test-support/temp';

@@ -2,105 +2,44 @@
  * `npm start` as a learner runs it: as a child process, on free ports and its own data folder. The site
  * answers from the local S3 through the local distribution, a genuine signature checked in the page in
  * headless Chromium shows "authentic", a forged one "not an authentic signature", the chapter 05 tail
- * shows that request's log line, and after Ctrl-C (SIGINT) no process and no port is left.
+ * shows that request's log line, and after Ctrl-C (SIGINT to npm and to the command, as a terminal sends it) no process, no port and
+ * no folder of the run is left: its output pipes close once the last process holding them has ended, and
+ * its folders are named after the process that owns them (test-support/npm-start.ts).
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { REPO_ROOT } from '../env';
-import { freePort, isListening } from '../process/process';
 import { launchChromium, screenshotPath } from '../test-support/browser';
+import {
+  commandPid,
+  ctrlC,
+  freePorts,
+  leftOf,
+  NOTHING_LEFT,
+  type NpmStart,
+  newDataDir,
+  READY,
+  startNpmStart,
+  until,
+} from '../test-support/npm-start';
 import { describeWithSystem } from '../test-support/system';
 
-const NAMES = ['SITE_PORT', 'S3_PORT', 'API_PORT', 'LAMBDA_PORT', 'LOGS_PORT'] as const;
-const READY = 'Ctrl-C stops everything.';
-
-/** Every process below `pid`, children first found through ps. */
-function descendants(pid: number): number[] {
-  let out = '';
-  try {
-    out = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  const children = new Map<number, number[]>();
-  for (const line of out.trim().split('\n')) {
-    const [child, parent] = line.trim().split(/\s+/).map(Number) as [number, number];
-    children.set(parent, [...(children.get(parent) ?? []), child]);
-  }
-  const found: number[] = [];
-  const visit = (p: number) => {
-    for (const c of children.get(p) ?? []) {
-      found.push(c);
-      visit(c);
-    }
-  };
-  visit(pid);
-  return found;
-}
-
-/** Running, that is: it exists and is not a zombie (an ended process its new parent has not reaped yet). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 describeWithSystem('chromium', 'npm start: the whole workshop offline, end to end', () => {
-  let child: ChildProcess;
+  let run: NpmStart;
   let output = '';
   let dataDir: string;
-  const ports: Record<string, number> = {};
-  let exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  let ports: NpmStart['ports'];
 
   beforeAll(async () => {
-    const taken = new Set<number>();
-    for (const name of NAMES) {
-      let port = await freePort();
-      while (taken.has(port)) port = await freePort();
-      taken.add(port);
-      ports[name] = port;
-    }
-    dataDir = mkdtempSync(path.join(tmpdir(), 'workshop-e2e-'));
-    child = spawn('npm', ['start'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        ...Object.fromEntries(NAMES.map((n) => [n, String(ports[n])])),
-        LOCAL_DATA_DIR: dataDir,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // Its own process group, as a terminal gives it: Ctrl-C is a SIGINT to the whole group.
-      detached: true,
-    });
-    // 'close', not 'exit': the last lines may still be in the pipes when the process ends.
-    exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    const deadline = Date.now() + 120_000;
-    while (!output.includes(READY)) {
-      if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start was not ready in 120 s:\n${output}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    ports = await freePorts();
+    dataDir = newDataDir();
+    run = startNpmStart(ports, dataDir);
+    await run.printed(READY, 120_000);
+    output = run.output();
   }, 150_000);
 
-  afterAll(async () => {
-    if (child && child.exitCode === null) {
-      try {
-        process.kill(-(child.pid as number), 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
+  afterAll(() => {
+    run?.npm.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -191,31 +130,23 @@ describeWithSystem('chromium', 'npm start: the whole workshop offline, end to en
     expect(tail).toMatch(/REPORT/);
   }, 90_000);
 
-  it('stops every process and frees every port on Ctrl-C', async () => {
-    const pid = child.pid as number;
-    const family = descendants(pid);
-    expect(family.length).toBeGreaterThan(2); // npm, the script, serverless-offline...
-    process.kill(-pid, 'SIGINT');
-    const end = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
-    // npm passes the SIGINT on, waits for the script, then ends by the same signal, as a shell expects.
+  it('stops every process, frees every port and removes its folders on Ctrl-C', async () => {
+    const pid = commandPid(dataDir) as number;
+    expect(pid).toBeDefined();
+    ctrlC(run, pid);
+    const end = await run.allEnded;
+    // npm waits for the script, then ends as it did, or by the same signal, as a shell expects.
     expect([
       { code: 0, signal: null },
       { code: null, signal: 'SIGINT' },
       { code: 130, signal: null },
     ]).toContainEqual(end);
-    expect(output).toContain('Stopped.');
-    // A moment for the last of the group to be reaped.
-    await new Promise((r) => setTimeout(r, 500));
-    const left = family.filter(alive);
-    const describe = (pids: number[]) =>
-      pids.length
-        ? execFileSync('ps', ['-o', 'pid,ppid,stat,args', '-p', pids.join(',')], { encoding: 'utf8' })
-        : '';
-    expect(describe(left)).toBe('');
-    for (const name of NAMES)
-      expect({ name, listening: await isListening(ports[name] as number) }).toEqual({
-        name,
-        listening: false,
-      });
+    expect(run.output()).toContain('Stopped.');
+    let left = await leftOf(run, pid);
+    await until(async () => {
+      left = await leftOf(run, pid);
+      return left.listening.length + left.tempFolders + left.buildFolders === 0;
+    }, 10_000);
+    expect(left).toEqual(NOTHING_LEFT);
   }, 40_000);
 });

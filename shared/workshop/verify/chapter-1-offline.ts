@@ -4,7 +4,7 @@
  */
 import { get } from 'node:http';
 import { buildSite } from '../../../01-static-site/src/build';
-import { freePort } from '../process/process';
+import { freePort } from '../process/ports';
 import { type LocalS3, startLocalS3 } from '../stand-ins/s3/local-s3';
 import { publishToLocalS3 } from '../stand-ins/site/local-site';
 import { type Chapter, check, type StepContext, temporaryDir } from './steps';

@@ -20,16 +20,14 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import path from 'node:path';
 import { checkFunctionName, stage } from '../../../src/config';
 import { ensureOfflineSecrets, REPO_ROOT } from '../../env';
-import {
-  freePort,
-  killLiveServices,
-  LOOPBACK,
-  localBin,
-  type Service,
-  startService,
-} from '../../process/process';
+import { SERVERLESS_ENTRY } from '../../process/entries';
+import { ownedName, sweepOrphans } from '../../process/owned-folders';
+import { freePort, LOOPBACK } from '../../process/ports';
+import { type Service, startService } from '../../process/services';
 
 export const CHAPTER_DIR = path.join(REPO_ROOT, '03-lambda-check');
+const BUILD_ROOT = path.join(CHAPTER_DIR, '.esbuild');
+const BUILD_PREFIX = 'offline';
 
 export interface OfflineApiOptions {
   /** HTTP port of the API (default: a free one). */
@@ -60,21 +58,6 @@ export interface OfflineApi {
 
 const SECRET_NAMES = ['SIGNATURE_KEY', 'SIGNING_KEYS'] as const;
 const READY = /Server ready: http/;
-/** Build folders of servers started (or starting) and not yet stopped. */
-const buildFolders = new Set<() => void>();
-
-// However this process ends (stop() not called: a crashed test worker, Ctrl-C while starting), remove
-// the servers (first, so that none writes again) and their build folders.
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    killLiveServices();
-    for (const removeBuild of buildFolders) removeBuild();
-  });
-}
-
 function childEnv(source: NodeJS.ProcessEnv, buildFolder: string): NodeJS.ProcessEnv {
   // Plain output lines (no colour codes) for onLine and whoever parses them.
   const env: NodeJS.ProcessEnv = { ...process.env, ...source, FORCE_COLOR: '0', NO_COLOR: '1' };
@@ -221,17 +204,17 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
   // .esbuild/<this folder> (serverless.yml): one per server. serverless-esbuild deletes its own build folder
   // after a package, a deploy or an invoke; each of those gets a folder of its own, so none of them deletes
   // the one a running server serves from.
-  const buildFolder = `offline-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const removeBuild = () =>
-    rmSync(path.join(CHAPTER_DIR, '.esbuild', buildFolder), { recursive: true, force: true });
+  // Named after this process, which owns it: a run killed outright leaves one behind, swept here.
+  sweepOrphans(BUILD_ROOT, BUILD_PREFIX);
+  const buildFolder = ownedName(BUILD_PREFIX);
+  const buildPath = path.join(BUILD_ROOT, buildFolder);
+  const removeBuild = () => rmSync(buildPath, { recursive: true, force: true });
   const env = childEnv(source, buildFolder);
-  buildFolders.add(removeBuild);
-  installExitHook();
   let service: Service;
   try {
     service = await startService({
       name: 'serverless-offline (chapter 03 API)',
-      command: localBin('serverless'),
+      entry: SERVERLESS_ENTRY,
       args: [
         'offline',
         'start',
@@ -246,13 +229,14 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
       ],
       cwd: CHAPTER_DIR,
       env,
+      // Removed once the server has ended, by this process or, if this one is gone, by the server's guard.
+      cleanup: [buildPath],
       onLine: (line) => options.onLine?.(line),
       readyWhen: { line: READY },
       readyTimeoutMs: 60_000,
     });
   } catch (error) {
     removeBuild();
-    buildFolders.delete(removeBuild);
     throw error;
   }
   const proxy = corsProxy(serverPort, lambdaPort, env);
@@ -260,8 +244,6 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
     await listen(proxy, port);
   } catch (error) {
     await service.stop();
-    removeBuild();
-    buildFolders.delete(removeBuild);
     throw error;
   }
   const baseUrl = `http://${LOOPBACK}:${port}/${stage(env)}`;
@@ -273,8 +255,6 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
       await service.stop();
-      removeBuild();
-      buildFolders.delete(removeBuild);
     },
   };
 }

@@ -13,7 +13,7 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { port as configuredPort } from '../../../src/config';
-import { assertPortFree, LOOPBACK } from '../../process/process';
+import { assertPortFree, LOOPBACK } from '../../process/ports';
 
 export interface LocalCdnOptions {
   /** Default: SITE_PORT (8080). 0 picks a free port. */

@@ -9,7 +9,7 @@ import { localLogsEndpoint } from '../../../../05-logs/src/client';
 import { checkFunctionName, port, config as settings } from '../../../src/config';
 import { REPO_ROOT } from '../../env';
 import { readServerlessYml } from '../../packaging/serverless-yml';
-import { isListening } from '../../process/process';
+import { isListening } from '../../process/ports';
 import { createLambdaLogShipper, type LambdaLogShipper } from './lambda-log-shipper';
 import { memoryGrowthOf } from './process-memory';
 

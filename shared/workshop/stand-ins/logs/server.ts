@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import path from 'node:path';
 import { port as configuredPort, region as configuredRegion } from '../../../src/config';
 import { claimDataFolder, LOCAL_DATA_PATH } from '../../env';
-import { LOOPBACK } from '../../process/process';
+import { LOOPBACK } from '../../process/ports';
 import { encodeEvent, encodeException } from './event-stream';
 import { compileFilterPattern, FilterPatternError, type Matcher } from './filter-pattern';
 import {

@@ -19,7 +19,7 @@ import {
 import S3rver from 's3rver';
 import { port as configuredPort, region } from '../../../src/config';
 import { claimDataFolder, LOCAL_DATA_PATH } from '../../env';
-import { assertPortFree, LOOPBACK } from '../../process/process';
+import { assertPortFree, LOOPBACK } from '../../process/ports';
 import { randomCredentials, s3Guard } from './s3-guard';
 
 // s3rver's own account registry (no public API): the key ids it accepts at all; s3-guard checks signatures.

@@ -4,7 +4,7 @@
  */
 import { createServer } from 'http-server';
 import { port as configuredPort } from '../../../src/config';
-import { assertPortFree, LOOPBACK } from '../../process/process';
+import { assertPortFree, LOOPBACK } from '../../process/ports';
 
 export interface PreviewOptions {
   /** The built site (buildSite's outDir). */

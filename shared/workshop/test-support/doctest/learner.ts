@@ -24,7 +24,7 @@ import path from 'node:path';
 import { config } from '../../../src/config';
 import { REPO_ROOT } from '../../env';
 import { PACKAGE_CACHE } from '../../packaging/serverless-package';
-import { freePort } from '../../process/process';
+import { freePort } from '../../process/ports';
 
 type PortName = keyof typeof config.ports;
 
