@@ -2,10 +2,15 @@
  * The tail against an endpoint that misbehaves (throttling, 5xx, empty pages with tokens, dropped Live Tail
  * sessions) while events arrive on many streams, some ingested late with an older timestamp: every event
  * must be printed exactly once, and the memory it keeps for that must stay bounded.
+ *
+ * Most scenarios spend their time waiting on timers (events written every few ms, polls, sessions that
+ * drop), so each one has its own local endpoint (and faulty proxy) and they run side by side
+ * (`it.concurrent`): the file takes about as long as its longest scenario, not their sum.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import type { LocalLogs } from '../../shared/workshop/stand-ins/logs/server';
+import type { LocalLogs, StartLocalLogsOptions } from '../../shared/workshop/stand-ins/logs/server';
 import {
+  type Faults,
   type FaultyEndpoint,
   seededRandom,
   startFaultyEndpoint,
@@ -26,22 +31,63 @@ import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/t
 const GROUP = '/aws/lambda/tail-test';
 const STREAMS = Array.from({ length: 12 }, (_, i) => `2026/11/25/[$LATEST]${String(i).padStart(32, '0')}`);
 
-let logs: LocalLogs;
-let client: CloudWatchLogsClient;
-let faulty: FaultyEndpoint | undefined;
+/** One scenario's own local endpoint, its client, and the faulty proxies it put in front. */
+interface Stage {
+  readonly logs: LocalLogs;
+  readonly client: CloudWatchLogsClient;
+  /** A faulty proxy in front of this stage's endpoint, stopped with the stage. */
+  faulty(faults: Faults, seed: number): Promise<FaultyEndpoint>;
+}
 
-beforeEach(async () => {
-  logs = await startTestLogs({ liveUpdateIntervalMs: 100 });
-  client = clientFor(logs.endpoint);
-  await createGroup(client, GROUP, STREAMS);
-});
+async function openStage(options: StartLocalLogsOptions): Promise<Stage & { close(): Promise<void> }> {
+  const logs = await startTestLogs(options);
+  const client = clientFor(logs.endpoint);
+  const proxies: FaultyEndpoint[] = [];
+  try {
+    await createGroup(client, GROUP, STREAMS);
+  } catch (error) {
+    client.destroy();
+    await logs.stop();
+    throw error;
+  }
+  return {
+    logs,
+    client,
+    async faulty(faults, seed) {
+      const proxy = await startFaultyEndpoint(logs.endpoint, faults, seed);
+      proxies.push(proxy);
+      return proxy;
+    },
+    async close() {
+      for (const proxy of proxies) await proxy.stop();
+      client.destroy();
+      await logs.stop();
+    },
+  };
+}
 
-afterEach(async () => {
-  await faulty?.stop();
-  faulty = undefined;
-  client.destroy();
-  await logs.stop();
-});
+type Scenario = (stage: Stage) => Promise<void>;
+
+/** A scenario on a stage of its own, run beside the others of the file. */
+function scenario(
+  name: string,
+  run: Scenario,
+  timeoutMs: number,
+  logsOptions: StartLocalLogsOptions = {},
+): void {
+  it.concurrent(
+    name,
+    async () => {
+      const stage = await openStage({ liveUpdateIntervalMs: 100, ...logsOptions });
+      try {
+        await run(stage);
+      } finally {
+        await stage.close();
+      }
+    },
+    timeoutMs,
+  );
+}
 
 interface Writing {
   /** Every message written, in order. */
@@ -54,6 +100,7 @@ interface Writing {
  * `maxLateMs` in the past (ingested late), one batch every `everyMs`.
  */
 function writeEvents(
+  client: CloudWatchLogsClient,
   total: number,
   options: { lateShare?: number; maxLateMs?: number; everyMs?: number; batch?: number; prefix?: string },
 ): Writing {
@@ -80,7 +127,6 @@ function writeEvents(
   })();
   return { written, done };
 }
-
 /** What `first` wrote, then what `then` writes (read once it is done). */
 function both(first: Writing, then: Writing): Writing {
   return {
@@ -143,206 +189,249 @@ async function finish(
 }
 
 describe('the tail, polling FilterLogEvents', () => {
-  it('prints every event exactly once through throttling, 5xx, empty pages and late events on many streams', async () => {
-    faulty = await startFaultyEndpoint(
-      logs.endpoint,
-      { throttleRate: 0.2, serverErrorRate: 0.2, emptyPageRate: 0.3 },
-      7,
-    );
-    const history = writeEvents(300, { prefix: 'old', everyMs: 0, batch: 50 });
-    await history.done;
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output, { mode: 'poll' });
-    const live = writeEvents(1700, { lateShare: 0.1, maxLateMs: 20_000, batch: 10, everyMs: 15 });
-    const result = await finish(output, both(history, live), tail);
+  scenario(
+    'prints every event exactly once through throttling, 5xx, empty pages and late events on many streams',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ throttleRate: 0.2, serverErrorRate: 0.2, emptyPageRate: 0.3 }, 7);
+      const history = writeEvents(client, 300, { prefix: 'old', everyMs: 0, batch: 50 });
+      await history.done;
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output, { mode: 'poll' });
+      const live = writeEvents(client, 1700, { lateShare: 0.1, maxLateMs: 20_000, batch: 10, everyMs: 15 });
+      const result = await finish(output, both(history, live), tail);
 
-    expectExactlyOnce(messagesOf(output), [...history.written, ...live.written]);
-    expect(result.mode).toBe('poll');
-    expect(faulty.counts.throttled).toBeGreaterThan(0);
-    expect(faulty.counts.serverErrors).toBeGreaterThan(0);
-    expect(faulty.counts.emptyPages).toBeGreaterThan(0);
-    expect(result.stats.retries).toBe((faulty.counts.throttled ?? 0) + (faulty.counts.serverErrors ?? 0));
-  }, 60_000);
+      expectExactlyOnce(messagesOf(output), [...history.written, ...live.written]);
+      expect(result.mode).toBe('poll');
+      expect(proxy.counts.throttled).toBeGreaterThan(0);
+      expect(proxy.counts.serverErrors).toBeGreaterThan(0);
+      expect(proxy.counts.emptyPages).toBeGreaterThan(0);
+      expect(result.stats.retries).toBe((proxy.counts.throttled ?? 0) + (proxy.counts.serverErrors ?? 0));
+    },
+    60_000,
+  );
 
-  it('slows down while throttled and comes back to its pace once the throttling ends', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { throttleRate: 0.5 }, 3);
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output, { mode: 'poll', pollMinMs: 50, pollMaxMs: 800 });
-    const throttled = writeEvents(150, { everyMs: 30, batch: 5, prefix: 'throttled' });
-    await throttled.done;
-    faulty.setFaults({});
-    // Events keep flowing for a few seconds after the throttling: long enough for the pace to come back.
-    const after = writeEvents(400, { everyMs: 30, batch: 3, prefix: 'after' });
-    const result = await finish(output, both(throttled, after), tail);
-    expectExactlyOnce(messagesOf(output), [...throttled.written, ...after.written]);
-    expect(result.stats.throttled).toBeGreaterThan(0);
-    expect(result.stats.paceFloorMs).toBe(50);
-  }, 60_000);
+  scenario(
+    'slows down while throttled and comes back to its pace once the throttling ends',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ throttleRate: 0.5 }, 3);
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output, { mode: 'poll', pollMinMs: 50, pollMaxMs: 800 });
+      const throttled = writeEvents(client, 150, { everyMs: 30, batch: 5, prefix: 'throttled' });
+      await throttled.done;
+      proxy.setFaults({});
+      // Events keep flowing for a few seconds after the throttling: long enough for the pace to come back.
+      const after = writeEvents(client, 400, { everyMs: 30, batch: 3, prefix: 'after' });
+      const result = await finish(output, both(throttled, after), tail);
+      expectExactlyOnce(messagesOf(output), [...throttled.written, ...after.written]);
+      expect(result.stats.throttled).toBeGreaterThan(0);
+      expect(result.stats.paceFloorMs).toBe(50);
+    },
+    60_000,
+  );
 
-  it('keeps bounded memory on a long run: only what the trailing window can read again', async () => {
-    const output = new Collector();
-    const tail = follow(logs.endpoint, output, {
-      mode: 'poll',
-      lateWindowMs: 300,
-      pollMinMs: 30,
-      pollMaxMs: 100,
-    });
-    const writing = writeEvents(4000, { everyMs: 10, batch: 15 });
-    const result = await finish(output, writing, tail);
-    expectExactlyOnce(messagesOf(output), writing.written);
-    // ~1,500 events a second: the window (300 ms + what delays widen it by) holds a few hundred at most.
-    expect(result.stats.rememberedPeak).toBeLessThan(1200);
-  }, 60_000);
+  scenario(
+    'keeps bounded memory on a long run: only what the trailing window can read again',
+    async ({ client, logs }) => {
+      const output = new Collector();
+      const tail = follow(logs.endpoint, output, {
+        mode: 'poll',
+        lateWindowMs: 300,
+        pollMinMs: 30,
+        pollMaxMs: 100,
+      });
+      const writing = writeEvents(client, 4000, { everyMs: 10, batch: 15 });
+      const result = await finish(output, writing, tail);
+      expectExactlyOnce(messagesOf(output), writing.written);
+      // ~1,500 events a second: the window (300 ms + what delays widen it by) holds a few hundred at most.
+      expect(result.stats.rememberedPeak).toBeLessThan(1200);
+    },
+    60_000,
+  );
 
-  it('prints a history larger than one page (10,000 events) once, in time order, then stops', async () => {
-    const start = Date.now() - 60_000;
-    for (let s = 0; s < 3; s++) {
-      const events = Array.from({ length: 4000 }, (_, i) => ({
-        timestamp: start + i * 10 + s,
-        message: `hist-${s}-${String(i).padStart(5, '0')}`,
-      }));
-      await put(client, GROUP, STREAMS[s] as string, events);
-    }
-    faulty = await startFaultyEndpoint(logs.endpoint, { emptyPageRate: 0.5 }, 11);
-    const output = new Collector();
-    const result = await tailLogs({
-      logGroup: GROUP,
-      endpoint: faulty.endpoint,
-      credentials: FAKE_CREDENTIALS,
-      since: start - 1,
-      format: 'json',
-      output,
-    });
-    const printed = messagesOf(output);
-    expect(result).toMatchObject({ mode: 'history', reason: 'done' });
-    expect(new Set(printed).size).toBe(12_000);
-    expect(printed).toHaveLength(12_000);
-    const times = output.lines.map((l) => Date.parse((JSON.parse(l) as { timestamp: string }).timestamp));
-    expect(times).toEqual([...times].sort((a, b) => a - b));
-    expect(result.stats.pages).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+  scenario(
+    'prints a history larger than one page (10,000 events) once, in time order, then stops',
+    async ({ client, faulty }) => {
+      const start = Date.now() - 60_000;
+      for (let s = 0; s < 3; s++) {
+        const events = Array.from({ length: 4000 }, (_, i) => ({
+          timestamp: start + i * 10 + s,
+          message: `hist-${s}-${String(i).padStart(5, '0')}`,
+        }));
+        await put(client, GROUP, STREAMS[s] as string, events);
+      }
+      const proxy = await faulty({ emptyPageRate: 0.5 }, 11);
+      const output = new Collector();
+      const result = await tailLogs({
+        logGroup: GROUP,
+        endpoint: proxy.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        since: start - 1,
+        format: 'json',
+        output,
+      });
+      const printed = messagesOf(output);
+      expect(result).toMatchObject({ mode: 'history', reason: 'done' });
+      expect(new Set(printed).size).toBe(12_000);
+      expect(printed).toHaveLength(12_000);
+      const times = output.lines.map((l) => Date.parse((JSON.parse(l) as { timestamp: string }).timestamp));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(result.stats.pages).toBeGreaterThanOrEqual(2);
+    },
+    60_000,
+  );
 });
 
 describe('the tail, live (StartLiveTail)', () => {
-  it('fills in the history first, then streams, renewing sessions before they time out', async () => {
-    await logs.stop();
-    logs = await startTestLogs({ liveUpdateIntervalMs: 100, liveSessionMaxMs: 1200 });
-    client.destroy();
-    client = clientFor(logs.endpoint);
-    await createGroup(client, GROUP, STREAMS);
-    const history = writeEvents(200, { prefix: 'old', everyMs: 0, batch: 50 });
-    await history.done;
-    const output = new Collector();
-    const tail = follow(logs.endpoint, output, { liveRenewAfterMs: 700, liveOverlapMs: 300 });
-    const writing = writeEvents(1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
-    const result = await finish(output, both(history, writing), tail);
-    expect(result.mode).toBe('live');
-    expectExactlyOnce(messagesOf(output), [...history.written, ...writing.written]);
-    expect(result.stats.liveSessions).toBeGreaterThanOrEqual(3);
-    expect(tail.notices).toEqual([]);
-  }, 60_000);
+  scenario(
+    'fills in the history first, then streams, renewing sessions before they time out',
+    async ({ client, logs }) => {
+      const history = writeEvents(client, 200, { prefix: 'old', everyMs: 0, batch: 50 });
+      await history.done;
+      const output = new Collector();
+      const tail = follow(logs.endpoint, output, { liveRenewAfterMs: 700, liveOverlapMs: 300 });
+      const writing = writeEvents(client, 1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
+      const result = await finish(output, both(history, writing), tail);
+      expect(result.mode).toBe('live');
+      expectExactlyOnce(messagesOf(output), [...history.written, ...writing.written]);
+      expect(result.stats.liveSessions).toBeGreaterThanOrEqual(3);
+      expect(tail.notices).toEqual([]);
+    },
+    60_000,
+    { liveSessionMaxMs: 1200 },
+  );
 
-  it('resumes a dropped session and fills the gap, without losing or repeating an event', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { dropLiveAfterMs: 600 }, 5);
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output);
-    const writing = writeEvents(1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
-    const result = await finish(output, writing, tail);
-    expect(result.mode).toBe('live');
-    expectExactlyOnce(messagesOf(output), writing.written);
-    expect(faulty.counts.liveDrops).toBeGreaterThanOrEqual(2);
-    expect(result.stats.liveResumed).toBeGreaterThanOrEqual(2);
-    expect(result.stats.backfills).toBeGreaterThanOrEqual(2);
-  }, 60_000);
+  scenario(
+    'resumes a dropped session and fills the gap, without losing or repeating an event',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ dropLiveAfterMs: 600 }, 5);
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output);
+      const writing = writeEvents(client, 1500, { everyMs: 15, lateShare: 0.05, maxLateMs: 5_000 });
+      const result = await finish(output, writing, tail);
+      expect(result.mode).toBe('live');
+      expectExactlyOnce(messagesOf(output), writing.written);
+      expect(proxy.counts.liveDrops).toBeGreaterThanOrEqual(2);
+      expect(result.stats.liveResumed).toBeGreaterThanOrEqual(2);
+      expect(result.stats.backfills).toBeGreaterThanOrEqual(2);
+    },
+    60_000,
+  );
 
-  it('prints each event once through cut sessions, SessionTimeoutException, throttled openings and sampled updates', async () => {
-    faulty = await startFaultyEndpoint(
-      logs.endpoint,
-      { liveFates: { cut: 1, timeout: 1, after: [300, 700] }, liveThrottleRate: 0.3, liveSampleRate: 0.3 },
-      21,
-    );
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output);
-    const writing = writeEvents(1200, { everyMs: 15, batch: 5, lateShare: 0.05, maxLateMs: 3000 });
-    const result = await finish(output, writing, tail);
-    expect(result.mode).toBe('live');
-    expectExactlyOnce(messagesOf(output), writing.written);
-    expect((faulty.counts.liveDrops ?? 0) + (faulty.counts.liveTimeouts ?? 0)).toBeGreaterThanOrEqual(3);
-    expect(faulty.counts.eventsLeftOut).toBeGreaterThan(0);
-    expect(result.stats.liveResumed).toBeGreaterThanOrEqual(3);
-  }, 60_000);
+  scenario(
+    'prints each event once through cut sessions, SessionTimeoutException, throttled openings and sampled updates',
+    async ({ client, faulty }) => {
+      const proxy = await faulty(
+        {
+          liveFates: { cut: 1, timeout: 1, after: [300, 700] },
+          liveThrottleRate: 0.3,
+          liveSampleRate: 0.3,
+        },
+        21,
+      );
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output);
+      const writing = writeEvents(client, 1200, { everyMs: 15, batch: 5, lateShare: 0.05, maxLateMs: 3000 });
+      const result = await finish(output, writing, tail);
+      expect(result.mode).toBe('live');
+      expectExactlyOnce(messagesOf(output), writing.written);
+      expect((proxy.counts.liveDrops ?? 0) + (proxy.counts.liveTimeouts ?? 0)).toBeGreaterThanOrEqual(3);
+      expect(proxy.counts.eventsLeftOut).toBeGreaterThan(0);
+      expect(result.stats.liveResumed).toBeGreaterThanOrEqual(3);
+    },
+    60_000,
+  );
 
-  it('notices a silent (half-open) session within seconds, says so in one line, and fills the gap', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { liveFates: { silent: 1, after: [400, 600] } }, 8);
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output, { liveSilentAfterMs: 500 });
-    const writing = writeEvents(600, { everyMs: 15, batch: 5 });
-    const result = await finish(output, writing, tail);
-    expectExactlyOnce(messagesOf(output), writing.written);
-    expect(faulty.counts.liveSilences).toBeGreaterThanOrEqual(1);
-    expect(tail.notices[0]).toMatch(
-      /^Live Tail sent nothing for 0\.5 s \(a dropped connection\?\): reopened it, and reading back what came since \d\d:\d\d:\d\d\.\d{3}\.$/,
-    );
-    expect(tail.notices).toHaveLength(result.stats.liveResumed);
-  }, 60_000);
+  scenario(
+    'notices a silent (half-open) session within seconds, says so in one line, and fills the gap',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ liveFates: { silent: 1, after: [400, 600] } }, 8);
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output, { liveSilentAfterMs: 500 });
+      const writing = writeEvents(client, 600, { everyMs: 15, batch: 5 });
+      const result = await finish(output, writing, tail);
+      expectExactlyOnce(messagesOf(output), writing.written);
+      expect(proxy.counts.liveSilences).toBeGreaterThanOrEqual(1);
+      expect(tail.notices[0]).toMatch(
+        /^Live Tail sent nothing for 0\.5 s \(a dropped connection\?\): reopened it, and reading back what came since \d\d:\d\d:\d\d\.\d{3}\.$/,
+      );
+      expect(tail.notices).toHaveLength(result.stats.liveResumed);
+    },
+    60_000,
+  );
 
-  it('says so in one line when the account has no Live Tail session left (a classroom), and polls gently', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { refuseLiveWith: 'LimitExceededException' }, 3);
-    const history = writeEvents(50, { everyMs: 0, batch: 50 });
-    await history.done;
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output);
-    await output.waitFor(/"message"/, 50, 10_000);
-    await sleep(300);
-    tail.stop();
-    const result = await tail.running;
-    expect(result.mode).toBe('poll');
-    expect(tail.notices).toEqual([
-      expect.stringMatching(
-        /^Live Tail is not available here \(LimitExceededException: .*\): the account's Live Tail sessions are all taken \(a classroom\?\)\. Polling FilterLogEvents every 3 s instead, to leave room for the others\.$/,
-      ),
-    ]);
-    expect(result.stats.pollIntervalMs).toBeGreaterThanOrEqual(3000);
-  }, 30_000);
+  scenario(
+    'says so in one line when the account has no Live Tail session left (a classroom), and polls gently',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ refuseLiveWith: 'LimitExceededException' }, 3);
+      const history = writeEvents(client, 50, { everyMs: 0, batch: 50 });
+      await history.done;
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output);
+      await output.waitFor(/"message"/, 50, 10_000);
+      await sleep(300);
+      tail.stop();
+      const result = await tail.running;
+      expect(result.mode).toBe('poll');
+      expect(tail.notices).toEqual([
+        expect.stringMatching(
+          /^Live Tail is not available here \(LimitExceededException: .*\): the account's Live Tail sessions are all taken \(a classroom\?\)\. Polling FilterLogEvents every 3 s instead, to leave room for the others\.$/,
+        ),
+      ]);
+      expect(result.stats.pollIntervalMs).toBeGreaterThanOrEqual(3000);
+    },
+    30_000,
+  );
 
-  it('falls back to polling, and says so, where Live Tail is refused', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { refuseLiveWith: 'AccessDeniedException' }, 9);
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output);
-    const writing = writeEvents(200, { everyMs: 10 });
-    const result = await finish(output, writing, tail);
-    expect(result.mode).toBe('poll');
-    expectExactlyOnce(messagesOf(output), writing.written);
-    expect(tail.notices.join('\n')).toMatch(
-      /Live Tail is not available here \(AccessDeniedException.*polling FilterLogEvents instead/,
-    );
-  }, 60_000);
+  scenario(
+    'falls back to polling, and says so, where Live Tail is refused',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ refuseLiveWith: 'AccessDeniedException' }, 9);
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output);
+      const writing = writeEvents(client, 200, { everyMs: 10 });
+      const result = await finish(output, writing, tail);
+      expect(result.mode).toBe('poll');
+      expectExactlyOnce(messagesOf(output), writing.written);
+      expect(tail.notices.join('\n')).toMatch(
+        /Live Tail is not available here \(AccessDeniedException.*polling FilterLogEvents instead/,
+      );
+    },
+    60_000,
+  );
 
-  it('goes live without DescribeLogGroups (as the deployer policy allows), from the account id', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { denyOperations: ['DescribeLogGroups'] }, 2);
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output, { accountId: async () => '000000000000' });
-    const writing = writeEvents(200, { everyMs: 10 });
-    const result = await finish(output, writing, tail);
-    expect(result.mode).toBe('live');
-    expectExactlyOnce(messagesOf(output), writing.written);
-  }, 60_000);
+  scenario(
+    'goes live without DescribeLogGroups (as the deployer policy allows), from the account id',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ denyOperations: ['DescribeLogGroups'] }, 2);
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output, { accountId: async () => '000000000000' });
+      const writing = writeEvents(client, 200, { everyMs: 10 });
+      const result = await finish(output, writing, tail);
+      expect(result.mode).toBe('live');
+      expectExactlyOnce(messagesOf(output), writing.written);
+    },
+    60_000,
+  );
 
-  it('stops by itself after --exit-after-idle with nothing new', async () => {
-    await put(client, GROUP, STREAMS[0] as string, [{ timestamp: Date.now(), message: 'only one' }]);
-    const output = new Collector();
-    const result = await tailLogs({
-      logGroup: GROUP,
-      endpoint: logs.endpoint,
-      credentials: FAKE_CREDENTIALS,
-      follow: true,
-      exitAfterIdleMs: 400,
-      format: 'json',
-      output,
-    });
-    expect(result.reason).toBe('idle');
-    expect(messagesOf(output)).toEqual(['only one']);
-  }, 30_000);
+  scenario(
+    'stops by itself after --exit-after-idle with nothing new',
+    async ({ client, logs }) => {
+      await put(client, GROUP, STREAMS[0] as string, [{ timestamp: Date.now(), message: 'only one' }]);
+      const output = new Collector();
+      const result = await tailLogs({
+        logGroup: GROUP,
+        endpoint: logs.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        follow: true,
+        exitAfterIdleMs: 400,
+        format: 'json',
+        output,
+      });
+      expect(result.reason).toBe('idle');
+      expect(messagesOf(output)).toEqual(['only one']);
+    },
+    30_000,
+  );
 });
 
 describe('the parts of the tail', () => {
@@ -368,88 +457,104 @@ describe('the parts of the tail', () => {
     expect(pace.intervalMs).toBe(1500);
   });
 
-  it('brings the pace back after throttling also once Live Tail gave way to polling', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { dropLiveAfterMs: 400 }, 4);
-    const output = new Collector();
-    const tail = follow(faulty.endpoint, output, { pollMinMs: 50, pollMaxMs: 800 });
-    const first = writeEvents(100, { everyMs: 20, batch: 5, prefix: 'live' });
-    await first.done;
-    // The session drops, and reopening it is refused: the tail polls, through a burst of throttling.
-    faulty.setFaults({ refuseLiveWith: 'AccessDeniedException', throttleRate: 0.5 });
-    const throttled = writeEvents(150, { everyMs: 30, batch: 5, prefix: 'throttled' });
-    await throttled.done;
-    faulty.setFaults({ refuseLiveWith: 'AccessDeniedException' });
-    const after = writeEvents(300, { everyMs: 30, batch: 3, prefix: 'after' });
-    const result = await finish(output, both(both(first, throttled), after), tail);
-    expectExactlyOnce(messagesOf(output), [...first.written, ...throttled.written, ...after.written]);
-    expect(result.mode).toBe('poll');
-    expect(result.stats.throttled).toBeGreaterThan(0);
-    expect(result.stats.paceFloorMs).toBe(50);
-  }, 60_000);
+  scenario(
+    'brings the pace back after throttling also once Live Tail gave way to polling',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ dropLiveAfterMs: 400 }, 4);
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output, { pollMinMs: 50, pollMaxMs: 800 });
+      const first = writeEvents(client, 100, { everyMs: 20, batch: 5, prefix: 'live' });
+      await first.done;
+      // The session drops, and reopening it is refused: the tail polls, through a burst of throttling.
+      proxy.setFaults({ refuseLiveWith: 'AccessDeniedException', throttleRate: 0.5 });
+      const throttled = writeEvents(client, 150, { everyMs: 30, batch: 5, prefix: 'throttled' });
+      await throttled.done;
+      proxy.setFaults({ refuseLiveWith: 'AccessDeniedException' });
+      const after = writeEvents(client, 300, { everyMs: 30, batch: 3, prefix: 'after' });
+      const result = await finish(output, both(both(first, throttled), after), tail);
+      expectExactlyOnce(messagesOf(output), [...first.written, ...throttled.written, ...after.written]);
+      expect(result.mode).toBe('poll');
+      expect(result.stats.throttled).toBeGreaterThan(0);
+      expect(result.stats.paceFloorMs).toBe(50);
+    },
+    60_000,
+  );
 });
 
 describe('the tail, when it cannot go on', () => {
-  it('says the log group does not exist', async () => {
-    const error = await tailLogs({
-      logGroup: '/aws/lambda/nope',
-      endpoint: logs.endpoint,
-      credentials: FAKE_CREDENTIALS,
-      output: new Collector(),
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TailError);
-    expect(error).toMatchObject({
-      code: 'NO_GROUP',
-      message: 'The log group /aws/lambda/nope does not exist.',
-    });
-  });
+  scenario(
+    'says the log group does not exist',
+    async ({ logs }) => {
+      const error = await tailLogs({
+        logGroup: '/aws/lambda/nope',
+        endpoint: logs.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        output: new Collector(),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TailError);
+      expect(error).toMatchObject({
+        code: 'NO_GROUP',
+        message: 'The log group /aws/lambda/nope does not exist.',
+      });
+    },
+    30_000,
+  );
 
-  it('says the log group does not exist when only FilterLogEvents can tell', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { denyOperations: ['DescribeLogGroups'] }, 1);
-    const error = await tailLogs({
-      logGroup: '/aws/lambda/nope',
-      endpoint: faulty.endpoint,
-      credentials: FAKE_CREDENTIALS,
-      follow: true,
-      accountId: async () => '000000000000',
-      output: new Collector(),
-    }).catch((e: unknown) => e);
-    expect(error).toMatchObject({
-      code: 'NO_GROUP',
-      message: 'The log group /aws/lambda/nope does not exist.',
-    });
-  });
+  scenario(
+    'says the log group does not exist when only FilterLogEvents can tell',
+    async ({ faulty }) => {
+      const proxy = await faulty({ denyOperations: ['DescribeLogGroups'] }, 1);
+      const error = await tailLogs({
+        logGroup: '/aws/lambda/nope',
+        endpoint: proxy.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        follow: true,
+        accountId: async () => '000000000000',
+        output: new Collector(),
+      }).catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: 'NO_GROUP',
+        message: 'The log group /aws/lambda/nope does not exist.',
+      });
+    },
+    30_000,
+  );
 
-  it('ends with what to do when access is denied, without retrying it', async () => {
-    faulty = await startFaultyEndpoint(logs.endpoint, { denyOperations: ['FilterLogEvents'] }, 1);
-    const error = await tailLogs({
-      logGroup: GROUP,
-      endpoint: faulty.endpoint,
-      credentials: FAKE_CREDENTIALS,
-      follow: true,
-      mode: 'poll',
-      output: new Collector(),
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TailError);
-    expect((error as Error).message).toMatch(
-      /^AWS refused the call \(AccessDeniedException\): User: .* logs:FilterLogEvents/,
-    );
-    expect(faulty.counts.forwarded).toBe(1); // DescribeLogGroups only
-  });
+  scenario(
+    'ends with what to do when access is denied, without retrying it',
+    async ({ faulty }) => {
+      const proxy = await faulty({ denyOperations: ['FilterLogEvents'] }, 1);
+      const error = await tailLogs({
+        logGroup: GROUP,
+        endpoint: proxy.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        follow: true,
+        mode: 'poll',
+        output: new Collector(),
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TailError);
+      expect((error as Error).message).toMatch(
+        /^AWS refused the call \(AccessDeniedException\): User: .* logs:FilterLogEvents/,
+      );
+      expect(proxy.counts.forwarded).toBe(1); // DescribeLogGroups only
+    },
+    30_000,
+  );
 
-  it('gives up after a bounded number of attempts when not following', async () => {
-    faulty = await startFaultyEndpoint(
-      logs.endpoint,
-      { serverErrorRate: 1, operations: ['FilterLogEvents'] },
-      1,
-    );
-    const error = await tailLogs({
-      logGroup: GROUP,
-      endpoint: faulty.endpoint,
-      credentials: FAKE_CREDENTIALS,
-      output: new Collector(),
-      maxAttempts: 3,
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TailError);
-    expect(faulty.counts.serverErrors).toBe(3);
-  });
+  scenario(
+    'gives up after a bounded number of attempts when not following',
+    async ({ faulty }) => {
+      const proxy = await faulty({ serverErrorRate: 1, operations: ['FilterLogEvents'] }, 1);
+      const error = await tailLogs({
+        logGroup: GROUP,
+        endpoint: proxy.endpoint,
+        credentials: FAKE_CREDENTIALS,
+        output: new Collector(),
+        maxAttempts: 3,
+      }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TailError);
+      expect(proxy.counts.serverErrors).toBe(3);
+    },
+    30_000,
+  );
 });
