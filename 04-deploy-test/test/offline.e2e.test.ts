@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkToken, encode, parseKeyring, sign } from '../../shared/src/index';
 import { REPO_ROOT } from '../../shared/workshop/env';
-import { TSX_LOADER } from '../../shared/workshop/process/entries';
+import { TSX_HOOK } from '../../shared/workshop/process/entries';
 import { freePort } from '../../shared/workshop/process/ports';
 import { type OfflineApi, startOfflineApi } from '../../shared/workshop/stand-ins/api/offline-api';
 import { loadCollection, requestsOf } from '../../shared/workshop/test-support/collection';
@@ -160,7 +160,7 @@ describe('npm run chapter:4 -- --offline, with the API already running', () => {
     const apiPort = new URL(api.checkUrl).port;
     const { code, stdout, stderr } = await runCommand(
       process.execPath,
-      ['--import', TSX_LOADER, 'shared/workshop/commands/chapter-4.ts', '--offline', '--junit', junitFile],
+      ['--require', TSX_HOOK, 'shared/workshop/commands/chapter-4.ts', '--offline', '--junit', junitFile],
       { ...process.env, API_PORT: apiPort, SIGNATURE_KEY, SIGNING_KEYS, SITE_ORIGIN: SITE },
     );
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });

@@ -12,6 +12,7 @@ import { ensureOfflineSecrets, loadDotEnv, REPO_ROOT } from '../env';
 import { isListening, portChoice } from '../process/ports';
 import { onStopRequest } from '../process/stop';
 import { type OfflineApi, startOfflineApi } from '../stand-ins/api/offline-api';
+import { shipCheckLogsIfListening } from '../stand-ins/logs/check-log-shipper';
 import { type Fail, failWith, parseCommandLine, say } from './cli';
 
 const CHAPTER_DIR = path.join(REPO_ROOT, '03-lambda-check');
@@ -20,25 +21,6 @@ const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
   --offline    serve it on this machine instead (serverless-offline, http://127.0.0.1:$API_PORT), no AWS account needed
   --remove     delete the deployed API (its CloudFormation stack); the SSM parameters stay
   --api-key    deploy with POST /check requiring the API key of the usage plan (x-api-key header)`;
-
-/** Where the function's output can go besides the terminal: npm run chapter:3 hands chapter 05's log shipper in. */
-export interface LogShipper {
-  readonly logGroupName: string;
-  ensureLogGroup(): Promise<void>;
-  onLine(line: string): void;
-  close(): Promise<void>;
-}
-
-export interface ChapterOptions {
-  /**
-   * A shipper of the API's output, or undefined (the local logs endpoint is not running); `apiPid` names the
-   * process whose memory becomes the REPORT line's "Max Memory Used".
-   */
-  readonly logShipper?: (
-    apiPid: () => number | undefined,
-    onError: (error: Error) => void,
-  ) => Promise<LogShipper | undefined>;
-}
 
 const EXAMPLE_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 
@@ -80,7 +62,7 @@ function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupErr
   );
 }
 
-async function offline(options: ChapterOptions): Promise<void> {
+async function offline(): Promise<void> {
   const made = ensureOfflineSecrets();
   if (made) say(made);
   // A malformed keyring would make every request a 503: say so now, before starting anything.
@@ -101,11 +83,11 @@ async function offline(options: ChapterOptions): Promise<void> {
   // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's
   // output also goes there as Lambda writes it (START, the function's lines, END, REPORT).
   let api: OfflineApi | undefined;
-  const shipper = await options.logShipper?.(
-    () => api?.pid,
-    (error) =>
+  const shipper = await shipCheckLogsIfListening({
+    apiPid: () => api?.pid,
+    onError: (error) =>
       process.stderr.write(`chapter:3: could not ship logs to the local endpoint (${error.message})\n`),
-  );
+  });
   await shipper?.ensureLogGroup();
   let ready = false;
   api = await startOfflineApi({
@@ -196,8 +178,7 @@ async function remove(): Promise<void> {
   say('Removed. The SSM parameters holding the keys stay (npm run teardown -- --parameters deletes them).');
 }
 
-/** The chapter's command line; `options` come from what composes it (shared/workshop/commands/chapter-3-with-logs.ts). */
-export async function main(options: ChapterOptions = {}): Promise<void> {
+async function main(): Promise<void> {
   const { values } = parseCommandLine('chapter:3', USAGE, {
     options: {
       offline: { type: 'boolean', default: false },
@@ -212,15 +193,11 @@ export async function main(options: ChapterOptions = {}): Promise<void> {
   if (values.offline && values['api-key']) {
     fail(`--api-key needs API Gateway: serverless-offline does not check API keys.\n${USAGE}`, 2);
   }
-  if (values.offline) return offline(options);
+  if (values.offline) return offline();
   loadDotEnv();
   return values.remove ? remove() : deploy(values['api-key'] ?? false);
 }
 
-export function run(options: ChapterOptions = {}): void {
-  main(options).catch((error: unknown) => {
-    fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
-  });
-}
-
-if (require.main === module) run();
+main().catch((error: unknown) => {
+  fail(error instanceof SetupError ? error.message : ((error as Error).message ?? String(error)));
+});

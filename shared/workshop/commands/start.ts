@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   });
   if (values['use-exercises']) {
     // Loaded only here: checking the exercises loads every chapter's checks.
-    const { useExercisesInPlace } = await import('../exercises/all');
+    const { useExercisesInPlace } = require('../exercises/all') as typeof import('../exercises/all');
     const { using, notYet } = await useExercisesInPlace();
     for (const exercise of using) {
       say(`    yours    ${exercise.id} ${exercise.file} runs in place of ${exercise.replaces}`);

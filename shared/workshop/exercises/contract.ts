@@ -69,7 +69,8 @@ export function fromRoot(file: string): string {
 export async function loadModule<T>(file: string, exportsWanted: readonly string[]): Promise<T> {
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(file)) as Record<string, unknown>;
+    // require(), not import(): the commands run under tsx's CommonJS hook, which compiles what require() loads.
+    loaded = require(file) as Record<string, unknown>;
   } catch (error) {
     throw new Mismatch(`The file does not load: ${(error as Error).message.split('\n')[0]}`);
   }

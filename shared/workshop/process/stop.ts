@@ -7,7 +7,7 @@
  * on, but not SIGHUP, and a parent killed outright (SIGKILL) says nothing. A parent that opened an IPC
  * channel closes it as it ends; any other is watched by its pid, which portably either changes (POSIX
  * gives the orphan a new parent) or stops answering process.kill(pid, 0) (Windows does not); under npm,
- * so are the shell and npm above it (ancestors.ts). The npm scripts run `node --import tsx <command>`:
+ * so are the shell and npm above it (ancestors.ts). The npm scripts run `node --require tsx/cjs <command>`:
  * tsx's own CLI in between would be one more process that outlives npm.
  */
 import { type Ancestors, STARTED_UNDER } from './ancestors';

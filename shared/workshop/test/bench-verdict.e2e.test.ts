@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 
 const MEASURE = path.resolve(__dirname, '../bench/measure');
 let dir: string;
@@ -19,7 +19,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function runBench(body: string): { code: number | null; lines: string[] } {
   const file = path.join(dir, `b${Math.random().toString(36).slice(2)}.ts`);
   writeFileSync(file, `import { report } from ${JSON.stringify(MEASURE)};\n${body}\n`);
-  const run = spawnSync(process.execPath, ['--import', TSX_LOADER, file], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--require', TSX_HOOK, file], { encoding: 'utf8' });
   return { code: run.status, lines: run.stdout.trim().split('\n') };
 }
 

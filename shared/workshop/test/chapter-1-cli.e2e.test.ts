@@ -2,14 +2,14 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 
 function run(chapter: '01-static-site' | '02-cloudfront', ...args: string[]) {
   const result = spawnSync(
     process.execPath,
     [
-      '--import',
-      TSX_LOADER,
+      '--require',
+      TSX_HOOK,
       path.join(
         REPO_ROOT,
         'shared',

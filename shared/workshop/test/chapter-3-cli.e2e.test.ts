@@ -1,7 +1,7 @@
 /** npm run chapter:3 -- --offline, as a learner meets it when a port is taken: what to set, both ports named. */
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 import { freePort, LOOPBACK } from '../process/ports';
 import { runCommand } from '../test-support/run-command';
 
@@ -20,7 +20,7 @@ it.each(['API_PORT', 'LAMBDA_PORT'])(
   'a taken %s: exit 1, and the message names both of the API ports to choose',
   async (variable) => {
     const other = variable === 'API_PORT' ? 'LAMBDA_PORT' : 'API_PORT';
-    const run = await runCommand(process.execPath, ['--import', TSX_LOADER, CHAPTER, '--offline'], {
+    const run = await runCommand(process.execPath, ['--require', TSX_HOOK, CHAPTER, '--offline'], {
       ...process.env,
       [variable]: String(taken),
       [other]: String(await freePort()),

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 import { freePort, isListening } from '../process/ports';
 import { startOfflineApi } from '../stand-ins/api/offline-api';
 import { type FakeAws, fakeAwsEnv, startFakeAws } from '../test-support/fake-aws';
@@ -44,7 +44,7 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function chapter4(args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
   return runCommand(
     process.execPath,
-    ['--import', TSX_LOADER, 'shared/workshop/commands/chapter-4.ts', ...args],
+    ['--require', TSX_HOOK, 'shared/workshop/commands/chapter-4.ts', ...args],
     env,
   );
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { REPO_ROOT } from '../env';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 import { freePort } from '../process/ports';
 import type { LocalLogs } from '../stand-ins/logs/server';
 import { clientFor, createGroup, put, startTestLogs } from '../test-support/logs';
@@ -33,7 +33,7 @@ async function script(file: string, args: string[], env: NodeJS.ProcessEnv = {})
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', TSX_LOADER, path.join(REPO_ROOT, 'shared', 'workshop', 'commands', file), ...args],
+      ['--require', TSX_HOOK, path.join(REPO_ROOT, 'shared', 'workshop', 'commands', file), ...args],
       {
         cwd: REPO_ROOT,
         env: {
@@ -225,8 +225,8 @@ describe('npm run chapter:5 -- --follow, stopped from outside', () => {
     const tail = spawn(
       process.execPath,
       [
-        '--import',
-        TSX_LOADER,
+        '--require',
+        TSX_HOOK,
         path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'chapter-5.ts'),
         '--offline',
         '--follow',

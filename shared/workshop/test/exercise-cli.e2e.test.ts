@@ -3,11 +3,11 @@
  * (the starter fails, the reference passes), and misuse says what to type instead.
  */
 
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 import { runCommand } from '../test-support/run-command';
 
 const run = (...args: string[]) =>
-  runCommand(process.execPath, ['--import', TSX_LOADER, 'shared/workshop/commands/exercise.ts', ...args], {
+  runCommand(process.execPath, ['--require', TSX_HOOK, 'shared/workshop/commands/exercise.ts', ...args], {
     ...process.env,
     NO_COLOR: '1',
   });

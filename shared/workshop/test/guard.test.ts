@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startChild } from '../process/children';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 import { ownedName, ownerOf, sweepOrphans } from '../process/owned-folders';
 
 const CHILDREN = path.join(__dirname, '..', 'test-support', 'children');
@@ -69,7 +69,7 @@ it('a child whose parent is killed outright stops as on SIGTERM and removes its 
   const folder = newDir();
   const parent = spawn(
     process.execPath,
-    ['--import', TSX_LOADER, path.join(CHILDREN, 'parent.ts'), path.join(CHILDREN, 'graceful.cjs'), folder],
+    ['--require', TSX_HOOK, path.join(CHILDREN, 'parent.ts'), path.join(CHILDREN, 'graceful.cjs'), folder],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, LOCAL_DATA_DIR: dataDir } },
   );
   parent.once('error', () => undefined);

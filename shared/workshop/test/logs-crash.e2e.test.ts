@@ -140,7 +140,7 @@ it('keeps every acknowledged event exactly once across kill -9 in the middle of 
     };
     const writers = Array.from({ length: 8 }, (_, id) => writer(id));
     await new Promise((resolve) => setTimeout(resolve, 150 + Math.random() * 350));
-    // One process runs the endpoint (node with tsx's loader, no tsx CLI in between).
+    // One process runs the endpoint (node with tsx's hook, no tsx CLI in between).
     endpoint.child.kill('SIGKILL');
     await endpoint.exited;
     running = false;
@@ -158,10 +158,9 @@ it('keeps every acknowledged event exactly once across kill -9 in the middle of 
     expectExactlyOnce(await allMessages(port), acknowledged);
   }
   expect(acknowledged.size).toBeGreaterThan(0);
-  expect(repairs).toEqual([
-    expect.stringMatching(/cut off an unfinished last entry/),
-    expect.stringMatching(/cut off an unfinished last entry/),
-  ]);
+  // The two torn entries left above, and any a kill really left in the middle of write(2): each one cut off.
+  expect(repairs.length).toBeGreaterThanOrEqual(2);
+  expect(repairs.filter((line) => !/cut off an unfinished last entry/.test(line))).toEqual([]);
 }, 60_000);
 
 it('answers 5xx when the disk is full, keeps nothing half written, and loses nothing it acknowledged', async () => {

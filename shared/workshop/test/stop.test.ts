@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { isNpm, parsePsLine, watchedAncestors } from '../process/ancestors';
-import { TSX_LOADER } from '../process/entries';
+import { TSX_HOOK } from '../process/entries';
 import { ancestorGone, onStopRequest } from '../process/stop';
 
 const CHILDREN = path.join(__dirname, '..', 'test-support', 'children');
@@ -101,7 +101,7 @@ describe('a parent gone', () => {
   it('stops a command whose parent was killed outright (no channel, no word)', async () => {
     const parent = spawn(
       process.execPath,
-      [path.join(CHILDREN, 'spawner.cjs'), '--import', TSX_LOADER, STOP_REQUEST],
+      [path.join(CHILDREN, 'spawner.cjs'), '--require', TSX_HOOK, STOP_REQUEST],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     parent.once('error', () => undefined);
@@ -112,7 +112,7 @@ describe('a parent gone', () => {
   }, 30_000);
 
   it('stops a command when the channel to its parent closes', async () => {
-    const child = spawn(process.execPath, ['--import', TSX_LOADER, STOP_REQUEST], {
+    const child = spawn(process.execPath, ['--require', TSX_HOOK, STOP_REQUEST], {
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
     child.once('error', () => undefined);
@@ -134,7 +134,7 @@ describe('a parent gone', () => {
 
 describe('the processes above a command started by npm', () => {
   const table: Record<number, { parent: number; args: string }> = {
-    [process.ppid]: { parent: 41, args: 'sh -c node --import tsx shared/workshop/commands/start.ts' },
+    [process.ppid]: { parent: 41, args: 'sh -c node --require tsx/cjs shared/workshop/commands/start.ts' },
     41: { parent: 40, args: 'npm start' },
     40: { parent: 1, args: '-bash' },
   };
@@ -147,7 +147,9 @@ describe('the processes above a command started by npm', () => {
   });
 
   it('say npm is gone when its shell was adopted before npm could be found', () => {
-    const orphaned: typeof table = { [process.ppid]: { parent: 1, args: 'sh -c node --import tsx x.ts' } };
+    const orphaned: typeof table = {
+      [process.ppid]: { parent: 1, args: 'sh -c node --require tsx/cjs x.ts' },
+    };
     expect(watchedAncestors({ npm_lifecycle_event: 'start' }, (pid) => orphaned[pid])).toEqual({
       pids: [process.ppid],
       npmGone: true,
@@ -167,7 +169,7 @@ describe('the processes above a command started by npm', () => {
     expect(parsePsLine('')).toBeUndefined();
     expect(isNpm('npm start')).toBe(true);
     expect(isNpm('/usr/bin/node /usr/lib/node_modules/npm/bin/npm-cli.js run demo:logs')).toBe(true);
-    expect(isNpm('node --import tsx shared/workshop/commands/start.ts')).toBe(false);
+    expect(isNpm('node --require tsx/cjs shared/workshop/commands/start.ts')).toBe(false);
     expect(isNpm('sh -c npx jest')).toBe(false);
   });
 });
