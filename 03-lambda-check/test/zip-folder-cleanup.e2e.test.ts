@@ -43,7 +43,10 @@ function serverlessPackage(): Promise<{ code: number | null; output: string }> {
 it('packages the function and leaves the system temp folder as it found it', async () => {
   mkdirSync(systemTemp, { recursive: true });
   const ran = await serverlessPackage();
-  expect({ code: ran.code, tail: ran.code === 0 ? '' : ran.output.slice(-2000) }).toEqual({ code: 0, tail: '' });
+  expect({ code: ran.code, tail: ran.code === 0 ? '' : ran.output.slice(-2000) }).toEqual({
+    code: 0,
+    tail: '',
+  });
   // The zip was made (through the temp folder), and the temp folder is empty again.
   expect(existsSync(path.join(output, 'cinq-euros-api.zip'))).toBe(true);
   expect(readdirSync(systemTemp)).toEqual([]);
