@@ -9,8 +9,8 @@
  */
 import {
   type CloudWatchLogsClient,
-  FilterLogEventsCommand,
   type FilteredLogEvent,
+  FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { LocalLogs, StartLocalLogsOptions } from '../../shared/workshop/stand-ins/logs/server';
 import {
@@ -275,9 +275,9 @@ describe('the tail, polling FilterLogEvents', () => {
       // its turn (a quarter of the window) and a second of polls. Derived from the stored events.
       const stored = await storedEvents(client);
       const late = new LateEvents(300, 100);
-      for (const e of stored) late.observe(e.timestamp, e.ingestionTime);
+      for (const e of stored) late.observe(e.timestamp ?? 0, e.ingestionTime);
       const bound = mostWithin(
-        stored.map((e) => e.timestamp),
+        stored.map((e) => e.timestamp ?? 0),
         1.25 * late.windowMs() + 1000,
       );
       expect(bound).toBeLessThan(writing.written.length);
