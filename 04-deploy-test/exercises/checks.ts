@@ -7,12 +7,13 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { handler } from '../../03-lambda-check/src/check';
 import { encode } from '../../shared/src/index';
 import { type Exercise, expectThat, Mismatch, shown } from '../../shared/workshop/exercises/contract';
 import { withLocalHttpServer } from '../../shared/workshop/process/http-server';
+import { findCurl } from '../../shared/workshop/tools';
 import { COLLECTION_FILE, runCollection } from '../src/run-collection';
 
 /** Test keys, for this check only (the handler reads them from the environment, as offline). */
@@ -255,7 +256,7 @@ const curlExercise: Exercise = {
   ],
   async check(file) {
     expectThat(
-      existsSync('/usr/bin/curl') || existsSync('/bin/curl'),
+      findCurl() !== undefined,
       'curl is not installed: install it (sudo apt-get install -y curl), then check again.',
     );
     const signature = encode(KEYS.SIGNATURE_KEY, 'jane.doe@example.com#2019-0042');

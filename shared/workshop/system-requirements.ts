@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { RUNTIME, RUNTIME_NODE_MAJOR } from '../src/config';
 import { REPO_ROOT } from './env';
+import { findAwsCliV2, findChromium } from './tools';
 
 export interface SystemRequirement {
   readonly name: string;
@@ -58,16 +59,16 @@ export const REQUIREMENTS = {
     isPresent: () => runs('python3', ['--version']),
   },
   chromium: {
-    name: 'chromium (/usr/bin/chromium)',
+    name: 'Chromium, Chrome or Edge',
     usedFor: 'the browser tests of the site',
-    install: 'sudo apt-get install -y chromium',
-    isPresent: () => existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'),
+    install: 'sudo apt-get install -y chromium (or install Chrome; CHROMIUM_PATH names another browser)',
+    isPresent: () => findChromium() !== undefined,
   },
   awscli: {
-    name: 'AWS CLI v2 (/usr/bin/aws)',
+    name: 'AWS CLI v2',
     usedFor: 'checking the local CloudWatch Logs endpoint with a real AWS client',
-    install: 'sudo apt-get install -y awscli',
-    isPresent: () => existsSync('/usr/bin/aws'),
+    install: "sudo apt-get install -y awscli (or AWS's installer; AWS_CLI names another aws)",
+    isPresent: () => findAwsCliV2() !== undefined,
   },
   runtimeNode: {
     name: `Node.js ${RUNTIME_NODE_MAJOR} (what Lambda's ${RUNTIME} runs), in ${RUNTIME_NODE_DIR}`,

@@ -15,6 +15,7 @@ import { publishToLocalS3 } from '../stand-ins/site/local-site';
 import { hasSystem } from '../system-requirements';
 import { launchChromium } from '../test-support/browser';
 import { tempDir } from '../test-support/temp';
+import { findChromium } from '../tools';
 import { goalsMissed, report } from './measure';
 
 const BUDGET = 30 * 1024;
@@ -97,7 +98,7 @@ async function lighthouse(url: string, outFile: string): Promise<Record<string, 
         '--quiet',
       ],
       {
-        env: { ...process.env, CHROME_PATH: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+        env: { ...process.env, CHROME_PATH: findChromium() },
         timeout: 120_000,
       },
     );

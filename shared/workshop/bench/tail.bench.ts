@@ -17,7 +17,7 @@
  */
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -32,6 +32,7 @@ import { REPO_ROOT } from '../env';
 import { freePort } from '../process/ports';
 import { type Service, startService } from '../process/services';
 import { type Faults, seededRandom, startFaultyEndpoint } from '../test-support/faulty-endpoint';
+import { findAwsCliV2 } from '../tools';
 import { fmt, goalsMissed, percentile, report } from './measure';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
@@ -47,7 +48,8 @@ const SECONDS_LATE_MS: [number, number] = [1000, 4000];
 const VERY_LATE_MS = 20_000;
 /** After the last event: the AWS CLI polls every 5 s, and our polling tail sweeps the wide window every ~10 s. */
 const SETTLE_MS = 15_000;
-const AWS_CLI = '/usr/bin/aws';
+/** Found once, as the bench starts (a v1 earlier on PATH is passed over). */
+const AWS_CLI = findAwsCliV2();
 
 const HOSTILE: Faults = {
   throttleRate: 0.1,
@@ -71,6 +73,7 @@ interface Tail {
  * startService: stopped as this bench ends, or killed with it.
  */
 function startAwsCli(name: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void) {
+  if (!AWS_CLI) throw new Error('The AWS CLI v2 is missing.');
   const child = spawn(AWS_CLI, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const kill = () => child.kill('SIGKILL');
   process.once('exit', kill);
@@ -111,8 +114,10 @@ function watch(tail: Tail) {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(AWS_CLI)) {
-    process.stdout.write(`The AWS CLI v2 is missing (${AWS_CLI}): sudo apt-get install -y awscli\n`);
+  if (!AWS_CLI) {
+    process.stdout.write(
+      "The AWS CLI v2 is missing: sudo apt-get install -y awscli (or AWS's installer; AWS_CLI names another aws)\n",
+    );
     process.exit(1);
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'tail-bench-'));

@@ -140,7 +140,7 @@ async function main(): Promise<void> {
           "Lambda creates a function's log group at its first invocation: call the function once, then run this again.\n" +
           (values.offline
             ? 'Offline, the check function ships its logs while the local endpoint runs: npm run chapter:3 -- --offline (or npm run demo:logs).'
-            : 'List the groups you have: /usr/bin/aws logs describe-log-groups --log-group-name-prefix /aws/lambda/'),
+            : 'List the groups you have: aws logs describe-log-groups --log-group-name-prefix /aws/lambda/'),
       );
     }
     problem(error instanceof Error ? error.message : String(error));

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const groups = logs.store.groups.size;
   process.stdout.write(
     `Local CloudWatch Logs listening on ${logs.endpoint} (data in ${path.relative(REPO_ROOT, dataDir) || dataDir}, ${groups} log group${groups === 1 ? '' : 's'})\n` +
-      `Point a client at it: AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=${logs.endpoint}  or  /usr/bin/aws logs ... --endpoint-url ${logs.endpoint}\n` +
+      `Point a client at it: AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=${logs.endpoint}  or  aws logs ... --endpoint-url ${logs.endpoint}\n` +
       'Ctrl-C stops it.\n',
   );
   const stop = async () => {

@@ -1,6 +1,6 @@
 /**
- * The local endpoint must satisfy a real, independent client: the AWS CLI v2 (/usr/bin/aws, Debian's
- * awscli) with --endpoint-url creates, puts, describes, gets, filters and tails, across a restart.
+ * The local endpoint must satisfy a real, independent client: the AWS CLI v2 (found by tools.ts: Debian's
+ * awscli here) with --endpoint-url creates, puts, describes, gets, filters and tails, across a restart.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { LocalLogs } from '../stand-ins/logs/server';
 import { startTestLogs } from '../test-support/logs';
 import { describeWithSystem } from '../test-support/system';
+import { findAwsCliV2 } from '../tools';
 
 const run = promisify(execFile);
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
@@ -22,7 +23,7 @@ let logs: LocalLogs;
 /** The CLI with fake credentials, a region, no config files, no pager: it can only reach our endpoint. */
 async function aws(...args: string[]): Promise<string> {
   const { stdout } = await run(
-    '/usr/bin/aws',
+    findAwsCliV2() as string,
     [...args, '--endpoint-url', logs.endpoint, '--region', 'eu-west-3'],
     {
       env: {
