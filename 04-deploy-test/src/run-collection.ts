@@ -152,12 +152,26 @@ export function summarise(summary: RunSummary, junitFile?: string): CollectionRu
   };
 }
 
+/**
+ * Loaded on the first run, not with this module: newman takes about 2 s to load, which a command that only
+ * prints its usage or an error should not pay. newman 6.2 (the latest) reads every property of `fs` as it
+ * loads, and on Node.js 24 that prints a deprecation warning for `fs.F_OK` (DEP0176) about newman's code,
+ * not yours: deprecations are silenced for that load only.
+ */
+async function loadNewman(): Promise<typeof import('newman')> {
+  const before = process.noDeprecation;
+  process.noDeprecation = true;
+  try {
+    return await import('newman');
+  } finally {
+    process.noDeprecation = before;
+  }
+}
+
 /** Run the collection; resolves with the results (it rejects only when newman cannot run at all). */
 export async function runCollection(options: CollectionRunOptions): Promise<CollectionRunResult> {
   const reporters = options.junitFile ? ['junit'] : [];
-  // Loaded on the first run, not with this module: newman takes about 2 s to load, which a command that
-  // only prints its usage or an error should not pay.
-  const { run } = await import('newman');
+  const { run } = await loadNewman();
   return new Promise((resolve, reject) => {
     run(
       {

@@ -3,8 +3,8 @@
  * (shared/workshop/commands/check-system.ts) and says how to install what is missing; under CI=true a missing one fails.
  */
 
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { RUNTIME, RUNTIME_NODE_MAJOR } from '../src/config';
@@ -28,12 +28,17 @@ function runs(command: string, args: string[]): boolean {
 }
 
 /**
- * Where the Node.js of the Lambda runtime is looked for: $RUNTIME_NODE, then the folder `npm test` tells you
- * to install it in (a separate folder: as a devDependency its `node` would shadow the system's in every npm
- * script), then a per-user cache that several clones on one machine can share.
+ * Where the Node.js of the Lambda runtime is looked for: the Node.js running this when it is that major, then
+ * $RUNTIME_NODE, then the folder `npm test` installs it in (a separate folder: as a devDependency its `node`
+ * would shadow yours in every npm script), then a per-user cache that several clones on one machine can share.
  */
 export const RUNTIME_NODE_DIR = '.local/runtime-node';
-export function runtimeNode(env: NodeJS.ProcessEnv = process.env): string | undefined {
+const RUNTIME_NODE_PACKAGE_JSON = { private: true, allowScripts: { node: true } };
+export function runtimeNode(
+  env: NodeJS.ProcessEnv = process.env,
+  running: { version: string; execPath: string } = process,
+): string | undefined {
+  if (running.version.startsWith(`v${RUNTIME_NODE_MAJOR}.`)) return running.execPath;
   const candidates = [
     env.RUNTIME_NODE,
     path.join(REPO_ROOT, RUNTIME_NODE_DIR, 'node_modules', '.bin', 'node'),
@@ -49,6 +54,41 @@ export function runtimeNode(env: NodeJS.ProcessEnv = process.env): string | unde
     }
   }
   return undefined;
+}
+
+/**
+ * When this Node.js is not the Lambda's major and none is found, install that major from npm into
+ * RUNTIME_NODE_DIR, with the npm that runs this script (`npm test` sets npm_execpath). Says what it does;
+ * returns whether the runtime's Node.js is there afterwards.
+ */
+export function installRuntimeNode(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (runtimeNode(env) !== undefined) return true;
+  const npmCli = env.npm_execpath;
+  if (!npmCli || !/\.c?js$/.test(npmCli)) return false;
+  process.stdout.write(
+    `Installing Node.js ${RUNTIME_NODE_MAJOR} into ${RUNTIME_NODE_DIR}: the function's tests run on the major Lambda's ${RUNTIME} runs, and this is Node.js ${process.versions.node}.\n`,
+  );
+  // The folder's own package.json approves node's one install script (it fetches the platform's binary):
+  // npm 11 runs no dependency's script that package.json's allowScripts does not list.
+  const folder = path.join(REPO_ROOT, RUNTIME_NODE_DIR);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(path.join(folder, 'package.json'), `${JSON.stringify(RUNTIME_NODE_PACKAGE_JSON, null, 2)}\n`);
+  const install = spawnSync(
+    process.execPath,
+    [
+      npmCli,
+      'install',
+      '--prefix',
+      folder,
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      `node@${RUNTIME_NODE_MAJOR}`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 },
+  );
+  cache.delete('runtimeNode');
+  return install.status === 0 && runtimeNode(env) !== undefined;
 }
 
 export const REQUIREMENTS = {
@@ -73,7 +113,7 @@ export const REQUIREMENTS = {
   runtimeNode: {
     name: `Node.js ${RUNTIME_NODE_MAJOR} (what Lambda's ${RUNTIME} runs), in ${RUNTIME_NODE_DIR}`,
     usedFor: "the function's tests and its packaged zip, run on the Node.js major Lambda runs",
-    install: `npm i --prefix ${RUNTIME_NODE_DIR} --no-audit --no-fund node@${RUNTIME_NODE_MAJOR}`,
+    install: `npm test installs it by itself; by hand: npm i --prefix ${RUNTIME_NODE_DIR} --no-audit --no-fund node@${RUNTIME_NODE_MAJOR}`,
     isPresent: () => runtimeNode() !== undefined,
   },
 } satisfies Record<string, SystemRequirement>;

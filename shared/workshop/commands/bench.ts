@@ -2,6 +2,7 @@
  * npm run bench [-- NAME...]: runs every `*.bench.ts` of shared/workshop/bench,
  * each in its own process (so one's warm-up does not favour another), and prints each figure with its goal.
  */
+import './require-node';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';

@@ -2,6 +2,7 @@
  * npm run chapter:1 [-- --offline | --preview] [--dry-run] [--api-url URL] [--remove]
  * Chapter 01: the site's private bucket on AWS (or a local S3), the site built and uploaded to it.
  */
+import './require-node';
 import path from 'node:path';
 import { originOf, resolveApiBaseUrl } from '../../../01-static-site/src/api-url';
 import { type BuildResult, buildSite, CHAPTER_DIR } from '../../../01-static-site/src/build';

@@ -3,6 +3,7 @@
  * Chapter 02: CloudFront in front of chapter 01's private bucket; publish the site; invalidate what changed.
  */
 
+import './require-node';
 import { originOf, resolveApiBaseUrl } from '../../../01-static-site/src/api-url';
 import { buildSite } from '../../../01-static-site/src/build';
 import { formatBytes, formatSummary, uploadSite } from '../../../01-static-site/src/upload';

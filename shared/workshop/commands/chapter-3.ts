@@ -2,6 +2,7 @@
  * npm run chapter:3 [-- --offline | --remove] [--api-key]
  * Deploys the signature-check API (osls: Lambda + API Gateway), removes it, or serves it locally.
  */
+import './require-node';
 import path from 'node:path';
 import { port, region, SERVICES, SITE_ORIGIN, stackName, stage } from '../../src/config';
 import { encode, parseKeyring, sign } from '../../src/index';

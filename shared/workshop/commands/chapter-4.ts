@@ -5,6 +5,7 @@
  * chapter 03 stack's outputs) or, with --offline, against the offline API on API_PORT. Prints a report and
  * writes JUnit XML for CI systems. Exit status: 0 all tests passed, 1 a test failed, 2 misuse or setup problem.
  */
+import './require-node';
 import path from 'node:path';
 import {
   DeployedApiError,

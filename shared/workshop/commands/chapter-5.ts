@@ -4,6 +4,7 @@
  * local endpoint. See 05-logs/README.md.
  */
 
+import './require-node';
 import { createLogsClient, localLogsEndpoint, OFFLINE_CREDENTIALS } from '../../../05-logs/src/client';
 import { parseDuration, parseSince } from '../../../05-logs/src/durations';
 import { FORMATS, type Format, formatTime } from '../../../05-logs/src/render';

@@ -1,5 +1,11 @@
-/** First step of `npm test`: say which system programs are missing and how to install them. */
-import { hasSystem, REQUIREMENTS, type RequirementName } from '../system-requirements';
+/**
+ * First step of `npm test`: on a Node.js that is not the Lambda's major, install that one into .local/ (the
+ * function's tests run on it); then say which system programs are missing and how to install them.
+ */
+import './require-node';
+import { hasSystem, installRuntimeNode, REQUIREMENTS, type RequirementName } from '../system-requirements';
+
+installRuntimeNode();
 
 const missing = (Object.keys(REQUIREMENTS) as RequirementName[]).filter((name) => !hasSystem(name));
 if (missing.length > 0) {

@@ -8,6 +8,7 @@
  * --scenario NAME tells a debugging story instead (scenarios.ts): a mistake deployed, its symptom, the
  * filter pattern that finds the cause, the fix, back to normal.
  */
+import './require-node';
 import { createServer, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { styleText } from 'node:util';

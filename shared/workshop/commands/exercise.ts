@@ -10,6 +10,7 @@
  *
  * Offline: no AWS, no network, a few seconds.
  */
+import './require-node';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LOCAL_DATA_PATH, REPO_ROOT } from '../env';

@@ -2,6 +2,7 @@
  * npm run logs:local [-- --port N] [--data-dir DIR] [--verbose]
  * Runs the local CloudWatch Logs endpoint on 127.0.0.1 until Ctrl-C. Its data survives restarts.
  */
+import './require-node';
 import path from 'node:path';
 import { port as configuredPort } from '../../src/config';
 import { REPO_ROOT } from '../env';

@@ -2,6 +2,7 @@
  * npm run sign -- --email jane@example.com --bill 2019-0042 [--expires 30d] [--legacy]
  * Prints a signature for a bill: an HMAC token (SIGNING_KEYS), or with --legacy the article's kind (SIGNATURE_KEY).
  */
+import './require-node';
 import { billNumberProblem, emailProblem } from '../../src/bill';
 import { encode, formatBillReference, sign } from '../../src/index';
 import { legacyKey, loadDotEnv, signingKeyring } from '../env';

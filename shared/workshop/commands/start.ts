@@ -4,6 +4,7 @@
  * and stops everything on Ctrl-C.
  */
 
+import './require-node';
 import { encode, formatBillReference, sign } from '../../src/index';
 import { ensureOfflineSecrets, legacyKey, signingKeyring } from '../env';
 import { onStopRequest } from '../process/stop';

@@ -2,6 +2,7 @@
  * npm run teardown [-- --yes] [--parameters]: remove every stack the chapters created for this stage,
  * emptying their buckets first, then the Lambda's log group; asks first unless --yes.
  */
+import './require-node';
 import { createInterface } from 'node:readline/promises';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { clientOptions, explainAwsError } from '../../src/aws';

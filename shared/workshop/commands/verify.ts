@@ -3,6 +3,7 @@
  * Offline by default (nothing needed but this repository); --aws checks your deployed stacks.
  */
 
+import './require-node';
 import { loadDotEnv } from '../env';
 import { CHAPTERS } from '../exercises/all';
 import { awsChapters, offlineChapters } from '../verify/chapters';
