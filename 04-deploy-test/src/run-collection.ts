@@ -156,7 +156,8 @@ export function summarise(summary: RunSummary, junitFile?: string): CollectionRu
  * Loaded on the first run, not with this module: newman takes about 2 s to load, which a command that only
  * prints its usage or an error should not pay. newman 6.2 (the latest) reads every property of `fs` as it
  * loads, and on Node.js 24 that prints a deprecation warning for `fs.F_OK` (DEP0176) about newman's code,
- * not yours: deprecations are silenced for that load only.
+ * not yours: deprecations are silenced for that load only. (Jest's sandbox has a process object of its own, so
+ * `npm test` starts Jest with that one warning disabled instead.)
  */
 async function loadNewman(): Promise<typeof import('newman')> {
   const before = process.noDeprecation;
