@@ -1,6 +1,6 @@
 """Regenerate shared/reference/vectors.json from encode_decode.py (the article's codec).
 
-Run `npm run vectors` (python3 shared/reference/make_vectors.py > shared/reference/vectors.json).
+Run `npm run vectors` (it runs this script with Python 3 and writes its output to shared/reference/vectors.json).
 The TypeScript codec's tests read the JSON; the Python file stays the compatibility spec.
 """
 import json

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import vectors from '../reference/vectors.json';
 import { decode, encode, InvalidSignatureError } from '../src/index';
 import { describeWithSystem } from '../workshop/test-support/system';
+import { findPython } from '../workshop/tools';
 
 // Python exception class -> the reason the port gives for it.
 const REASONS: Record<string, string[]> = {
@@ -137,13 +138,15 @@ for case in json.load(sys.stdin):
         out.append({"python": "raises " + type(error).__name__})
 json.dump(out, sys.stdout)
 `;
-  const python = (cases: { op: string; key: string; text: string }[]) =>
-    JSON.parse(
-      execFileSync('python3', ['-c', script], {
+  const python = (cases: { op: string; key: string; text: string }[]) => {
+    const { command, args } = findPython() ?? { command: 'python3', args: [] };
+    return JSON.parse(
+      execFileSync(command, [...args, '-c', script], {
         input: JSON.stringify(cases),
         maxBuffer: 64 << 20,
       }).toString(),
     );
+  };
 
   it('agrees on signatures larger than the function accepts (a script may still decode one)', () => {
     const key = 'S3cr3t-P4ssw0rd!';

@@ -9,23 +9,30 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { RUNTIME, RUNTIME_NODE_MAJOR } from '../src/config';
 import { REPO_ROOT } from './env';
-import { findAwsCliV2, findChromium } from './tools';
+import { findAwsCliV2, findChromium, findPython } from './tools';
+
+/** How to install a program with each platform's package manager: apt (Debian, Ubuntu), Homebrew, winget. */
+export interface PerPlatform {
+  readonly linux: string;
+  readonly darwin: string;
+  readonly win32: string;
+}
 
 export interface SystemRequirement {
   readonly name: string;
   readonly usedFor: string;
-  readonly install: string;
+  readonly install: PerPlatform;
   readonly isPresent: () => boolean;
 }
 
-function runs(command: string, args: string[]): boolean {
-  try {
-    execFileSync(command, args, { stdio: 'ignore', timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
+/** The install command for this platform (another Unix is told Linux's). */
+export function howToInstall(requirement: SystemRequirement, platform = process.platform): string {
+  return platform === 'darwin' || platform === 'win32'
+    ? requirement.install[platform]
+    : requirement.install.linux;
 }
+
+const everywhere = (text: string): PerPlatform => ({ linux: text, darwin: text, win32: text });
 
 /**
  * Where the Node.js of the Lambda runtime is looked for: the Node.js running this when it is that major, then
@@ -93,27 +100,42 @@ export function installRuntimeNode(env: NodeJS.ProcessEnv = process.env): boolea
 
 export const REQUIREMENTS = {
   python3: {
-    name: 'python3',
+    name: 'Python 3',
     usedFor: "checking the legacy codec against the article's Python original",
-    install: 'sudo apt-get install -y python3',
-    isPresent: () => runs('python3', ['--version']),
+    install: {
+      linux: 'sudo apt-get install -y python3 (PYTHON names another)',
+      darwin: 'brew install python (PYTHON names another)',
+      win32: 'winget install Python.Python.3.13 (PYTHON names another)',
+    },
+    isPresent: () => findPython() !== undefined,
   },
   chromium: {
     name: 'Chromium, Chrome or Edge',
     usedFor: 'the browser tests of the site',
-    install: 'sudo apt-get install -y chromium (or install Chrome; CHROMIUM_PATH names another browser)',
+    install: {
+      linux: 'sudo apt-get install -y chromium (CHROMIUM_PATH names another browser)',
+      darwin: 'brew install --cask google-chrome (CHROMIUM_PATH names another browser)',
+      win32:
+        'winget install Google.Chrome (Edge, which Windows has, is found too; CHROMIUM_PATH names another)',
+    },
     isPresent: () => findChromium() !== undefined,
   },
   awscli: {
     name: 'AWS CLI v2',
     usedFor: 'checking the local CloudWatch Logs endpoint with a real AWS client',
-    install: "sudo apt-get install -y awscli (or AWS's installer; AWS_CLI names another aws)",
+    install: {
+      linux: "sudo apt-get install -y awscli (or AWS's installer; AWS_CLI names another aws)",
+      darwin: 'brew install awscli (AWS_CLI names another aws)',
+      win32: 'winget install Amazon.AWSCLI (AWS_CLI names another aws)',
+    },
     isPresent: () => findAwsCliV2() !== undefined,
   },
   runtimeNode: {
     name: `Node.js ${RUNTIME_NODE_MAJOR} (what Lambda's ${RUNTIME} runs), in ${RUNTIME_NODE_DIR}`,
     usedFor: "the function's tests and its packaged zip, run on the Node.js major Lambda runs",
-    install: `npm test installs it by itself; by hand: npm i --prefix ${RUNTIME_NODE_DIR} --no-audit --no-fund node@${RUNTIME_NODE_MAJOR}`,
+    install: everywhere(
+      `npm test installs it by itself; by hand: npm i --prefix ${RUNTIME_NODE_DIR} --no-audit --no-fund node@${RUNTIME_NODE_MAJOR}`,
+    ),
     isPresent: () => runtimeNode() !== undefined,
   },
 } satisfies Record<string, SystemRequirement>;

@@ -1,6 +1,7 @@
 /**
- * Where the system programs the workshop drives (a Chromium-family browser, the AWS CLI v2, curl) are found
- * on each platform: an override first (CHROMIUM_PATH, AWS_CLI), then PATH, then the usual install places.
+ * Where the system programs the workshop drives (a Chromium-family browser, the AWS CLI v2, curl, Python 3) are
+ * found on each platform: an override first (CHROMIUM_PATH, AWS_CLI, PYTHON), then PATH, then the usual install
+ * places.
  * Each `...Candidates` function is pure (platform and environment passed in) so that every platform's
  * branch is unit-tested here on Linux.
  */
@@ -78,4 +79,46 @@ export function findAwsCliV2(env: Env = process.env): string | undefined {
 
 export function findCurl(env: Env = process.env): string | undefined {
   return first(onPath('curl', env));
+}
+
+/** A program and the arguments that come before a script's: Windows runs Python 3 as `py -3`. */
+export interface Command {
+  readonly command: string;
+  readonly args: readonly string[];
+}
+
+/**
+ * How Python 3 may be started: PYTHON names one; on Windows the launcher `py -3` first (python3.exe there is
+ * often the Microsoft Store's stub, which opens the Store instead of running), elsewhere python3.
+ */
+export function pythonCandidates(env: Env = process.env, platform = process.platform): Command[] {
+  if (env.PYTHON) return [{ command: env.PYTHON, args: [] }];
+  if (platform === 'win32') {
+    return [
+      { command: 'py', args: ['-3'] },
+      { command: 'python', args: [] },
+      { command: 'python3', args: [] },
+    ];
+  }
+  return [
+    { command: 'python3', args: [] },
+    { command: 'python', args: [] },
+  ];
+}
+
+/** The first candidate that runs and says it is Python 3 (a `python` may still be Python 2). */
+export function findPython(env: Env = process.env, platform = process.platform): Command | undefined {
+  return pythonCandidates(env, platform).find(({ command, args }) => {
+    try {
+      const version = execFileSync(command, [...args, '--version'], {
+        encoding: 'utf8',
+        timeout: 10_000,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return /^Python 3\./.test(version.trim());
+    } catch {
+      return false;
+    }
+  });
 }

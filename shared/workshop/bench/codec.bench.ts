@@ -15,6 +15,8 @@ import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { ESBUILD_TARGET } from '../../src/config';
 import { encode } from '../../src/index';
+import { howToInstall, REQUIREMENTS } from '../system-requirements';
+import { findPython } from '../tools';
 import { fmt, goalsMissed, report } from './measure';
 
 const KEY = 'S3cr3t-P4ssw0rd!';
@@ -41,7 +43,7 @@ for line in sys.stdin:
 `;
 
 /** A process that answers rounds: Python's reference, or a JavaScript worker. */
-function rounds(command: string, args: string[]) {
+function rounds(command: string, args: readonly string[]) {
   const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const answers = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   child.stdin.write(`${KEY}\n${JSON.stringify(INPUTS)}\n`);
@@ -57,7 +59,13 @@ function rounds(command: string, args: string[]) {
 
 async function main(): Promise<void> {
   const names = Object.keys(INPUTS) as Input[];
-  const python = rounds('python3', ['-c', PYTHON]);
+  const found = findPython();
+  if (!found) {
+    throw new Error(
+      `codec bench: it measures against the Python reference and no Python 3 was found: ${howToInstall(REQUIREMENTS.python3)}.`,
+    );
+  }
+  const python = rounds(found.command, [...found.args, '-c', PYTHON]);
   // Bundled by esbuild and run by plain node, as the Lambda runs the codec.
   const bundleDir = mkdtempSync(path.join(tmpdir(), 'codec-bench-'));
   const worker = path.join(bundleDir, 'codec-worker.js');
@@ -103,4 +111,7 @@ async function main(): Promise<void> {
   process.exitCode = goalsMissed() ? 1 : 0;
 }
 
-main();
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+});

@@ -3,7 +3,13 @@
  * function's tests run on it); then say which system programs are missing and how to install them.
  */
 import './require-node';
-import { hasSystem, installRuntimeNode, REQUIREMENTS, type RequirementName } from '../system-requirements';
+import {
+  hasSystem,
+  howToInstall,
+  installRuntimeNode,
+  REQUIREMENTS,
+  type RequirementName,
+} from '../system-requirements';
 
 installRuntimeNode();
 
@@ -15,7 +21,9 @@ if (missing.length > 0) {
   );
   for (const name of missing) {
     const requirement = REQUIREMENTS[name];
-    process.stderr.write(`  - ${requirement.name}, for ${requirement.usedFor}: ${requirement.install}\n`);
+    process.stderr.write(
+      `  - ${requirement.name}, for ${requirement.usedFor}: ${howToInstall(requirement)}\n`,
+    );
   }
   if (strict) {
     process.stderr.write('CI=true: these suites must run, so the test run stops here.\n');

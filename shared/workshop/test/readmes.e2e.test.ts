@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
-import { hasSystem, REQUIREMENTS, type RequirementName } from '../system-requirements';
+import { hasSystem, howToInstall, REQUIREMENTS, type RequirementName } from '../system-requirements';
 import {
   lineDiff,
   linesMatch,
@@ -377,7 +377,7 @@ function registerReadme(file: string): void {
         const missing = missingSystem(marker);
         if (missing) {
           process.stderr.write(
-            `${where}: not run here: it needs ${REQUIREMENTS[missing].name} (${REQUIREMENTS[missing].install}).\n`,
+            `${where}: not run here: it needs ${REQUIREMENTS[missing].name} (${howToInstall(REQUIREMENTS[missing])}).\n`,
           );
           return;
         }

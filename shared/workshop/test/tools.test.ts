@@ -2,7 +2,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../test-support/temp';
-import { awsCliCandidates, chromiumCandidates, findAwsCliV2, findChromium, onPath } from '../tools';
+import {
+  awsCliCandidates,
+  chromiumCandidates,
+  findAwsCliV2,
+  findChromium,
+  findPython,
+  onPath,
+  pythonCandidates,
+} from '../tools';
 
 describe('onPath', () => {
   it('joins each PATH folder with the name on POSIX', () => {
@@ -76,6 +84,28 @@ describe('awsCliCandidates', () => {
   });
 });
 
+describe('pythonCandidates', () => {
+  it("tries Windows' launcher py -3 first there, before a python that may be the Store's stub", () => {
+    expect(pythonCandidates({}, 'win32')).toEqual([
+      { command: 'py', args: ['-3'] },
+      { command: 'python', args: [] },
+      { command: 'python3', args: [] },
+    ]);
+  });
+
+  it('tries python3 first on macOS and Linux', () => {
+    for (const platform of ['darwin', 'linux'] as const) {
+      expect(pythonCandidates({}, platform)[0]).toEqual({ command: 'python3', args: [] });
+    }
+  });
+
+  it('takes PYTHON alone when it is set', () => {
+    expect(pythonCandidates({ PYTHON: 'C:\\Python313\\python.exe' }, 'win32')).toEqual([
+      { command: 'C:\\Python313\\python.exe', args: [] },
+    ]);
+  });
+});
+
 describe('the lookups on this machine', () => {
   const temp = tempDir('tools-test');
   afterAll(() => temp.remove());
@@ -104,5 +134,19 @@ describe('the lookups on this machine', () => {
   it('pass over a program that is not the AWS CLI v2', () => {
     // node exists but prints v24..., not aws-cli/2.
     expect(findAwsCliV2({ AWS_CLI: process.execPath })).toBeUndefined();
+  });
+
+  it('take a Python 3 and pass over a Python 2', () => {
+    const fakePython = (name: string, version: string) => {
+      const file = path.join(temp.path, name);
+      writeFileSync(file, `#!${process.execPath}\nconsole.log(${JSON.stringify(version)});\n`, {
+        mode: 0o755,
+      });
+      return file;
+    };
+    const three = fakePython('python3.12', 'Python 3.12.1');
+    expect(findPython({ PYTHON: three }, 'linux')).toEqual({ command: three, args: [] });
+    expect(findPython({ PYTHON: fakePython('python2.7', 'Python 2.7.18') }, 'linux')).toBeUndefined();
+    expect(findPython({ PYTHON: '/nonexistent/python' }, 'linux')).toBeUndefined();
   });
 });
