@@ -259,6 +259,10 @@ const curlExercise: Exercise = {
       findCurl() !== undefined,
       'curl is not installed: install it (sudo apt-get install -y curl), then check again.',
     );
+    expectThat(
+      !readFileSync(file, 'utf8').includes('\r\n'),
+      'The script has Windows line endings (CRLF), and sh reads each \\r as part of a command: save it with LF line endings (VS Code: click CRLF in the status bar and choose LF), then check again.',
+    );
     const signature = encode(KEYS.SIGNATURE_KEY, 'jane.doe@example.com#2019-0042');
     await withHandler(async (checkUrl, seen) => {
       const ran = await runShell(file, [checkUrl, signature]);

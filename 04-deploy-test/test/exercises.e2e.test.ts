@@ -2,6 +2,8 @@
  * Chapter 04's exercises: each check fails on known wrong answers, with the message that helps. The
  * Postman ones are the collection's own test script with one mistake; the curl ones, curl/json-body.sh.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises, referenceScript } from '../exercises/checks';
 
@@ -45,5 +47,11 @@ describeExercise(exercises, '4.2', [
       ['--data-binary "{\\"signature\\": \\"$signature\\"}"', `--data-binary '{"signature": "$signature"}'`],
     ],
     says: /"signature" should be the signature given/,
+  },
+  {
+    name: 'is right but saved with Windows line endings, which sh cannot run',
+    base: readFileSync(path.join(__dirname, '..', 'curl', 'json-body.sh'), 'utf8').replaceAll('\n', '\r\n'),
+    edits: [],
+    says: /Windows line endings \(CRLF\).*save it with LF/,
   },
 ]);

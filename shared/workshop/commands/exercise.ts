@@ -51,9 +51,12 @@ function select(target: string | undefined): Exercise[] {
 
 class UsageError extends Error {}
 
+/** An editor that saves with Windows line endings (CRLF) has not started the exercise by doing so. */
+const lf = (text: string) => text.replaceAll('\r\n', '\n');
+
 function isStarter(exercise: Exercise, commit: string): boolean {
   try {
-    return readFileSync(fromRoot(exercise.file), 'utf8') === starterText(exercise, commit);
+    return lf(readFileSync(fromRoot(exercise.file), 'utf8')) === lf(starterText(exercise, commit));
   } catch {
     return false;
   }
