@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
+import { npmCli } from '../process/entries';
 import { ownerOf } from '../process/owned-folders';
 import { freePort, isListening } from '../process/ports';
 
@@ -55,7 +56,8 @@ export interface NpmStart {
 }
 
 export function startNpmStart(ports: Record<PortNames, number>, dataDir: string): NpmStart {
-  const npm = spawn('npm', ['start'], {
+  // npm's JavaScript entry run by this Node.js: `npm` on PATH is a .cmd shim on Windows, which spawn cannot start.
+  const npm = spawn(process.execPath, [npmCli(), 'start'], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
