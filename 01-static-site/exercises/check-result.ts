@@ -114,7 +114,7 @@ export function viewForNetworkError(checkUrl: string, siteOrigin: string): Resul
     kind: 'error',
     title: 'The checking service could not be reached',
     detail: local
-      ? `No answer came back from ${checkUrl}. Is the API running, and does it allow this site? Start it with: SITE_ORIGIN=${siteOrigin} npm run chapter:3 -- --offline`
+      ? `No answer came back from ${checkUrl}. Is the API running, and does it allow this site? Start it with: npm run chapter:3 -- --offline --site-origin ${siteOrigin}`
       : `No answer came back from ${checkUrl}. Check your connection and try again in a minute.`,
   };
 }

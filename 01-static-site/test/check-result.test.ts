@@ -110,7 +110,7 @@ describe('the other states of the page', () => {
   it('names the URL it could not reach and, for a local API, how to let this site call it', () => {
     const view = viewForNetworkError('http://127.0.0.1:3000/dev/check', 'http://localhost:8080');
     expect(view.kind === 'error' && view.detail).toBe(
-      'No answer came back from http://127.0.0.1:3000/dev/check. Is the API running, and does it allow this site? Start it with: SITE_ORIGIN=http://localhost:8080 npm run chapter:3 -- --offline',
+      'No answer came back from http://127.0.0.1:3000/dev/check. Is the API running, and does it allow this site? Start it with: npm run chapter:3 -- --offline --site-origin http://localhost:8080',
     );
   });
 

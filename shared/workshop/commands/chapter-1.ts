@@ -77,7 +77,7 @@ async function offline(apiUrl: string | undefined, dryRun: boolean): Promise<voi
     say(
       `The check page calls ${apiBaseUrl}/check${running ? '' : ' (nothing answers there yet)'}; that API must allow this site's origin:`,
     );
-    say(`  SITE_ORIGIN=${originOf(url)} npm run chapter:3 -- --offline`);
+    say(`  npm run chapter:3 -- --offline --site-origin ${originOf(url)}`);
   }
   say('Serving until Ctrl-C (the files stay in the local bucket for next time).');
   waitForCtrlC(() => s3.stop());

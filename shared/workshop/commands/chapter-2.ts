@@ -98,7 +98,7 @@ async function deployAndPublish(options: Options): Promise<void> {
   say(`\nYour site: ${cdn.SiteUrl}`);
   if (apiBaseUrl) {
     say(`Its check page calls ${apiBaseUrl}/check; that API must allow this site's origin (CORS):`);
-    say(`  SITE_ORIGIN=${originOf(cdn.SiteUrl ?? '')} npm run chapter:3`);
+    say(`  npm run chapter:3 -- --site-origin ${originOf(cdn.SiteUrl ?? '')}`);
   } else {
     say(
       'The check page has no API yet: deploy chapter 03 (npm run chapter:3), then run npm run chapter:2 again.',

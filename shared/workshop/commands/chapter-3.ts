@@ -17,11 +17,27 @@ import { shipCheckLogsIfListening } from '../stand-ins/logs/check-log-shipper';
 import { type Fail, failWith, parseCommandLine, say } from './cli';
 
 const CHAPTER_DIR = path.join(REPO_ROOT, '03-lambda-check');
-const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key]
+const USAGE = `Usage: npm run chapter:3 [-- --offline | --remove] [--api-key] [--site-origin <origin>]
   (no option)  deploy the check API to AWS (region ${region()}, stage ${stage()}) and print its endpoint
   --offline    serve it on this machine instead (serverless-offline, http://127.0.0.1:$API_PORT), no AWS account needed
   --remove     delete the deployed API (its CloudFormation stack); the SSM parameters stay
-  --api-key    deploy with POST /check requiring the API key of the usage plan (x-api-key header)`;
+  --api-key    deploy with POST /check requiring the API key of the usage plan (x-api-key header)
+  --site-origin  the one origin browsers may call the API from (CORS), e.g. http://localhost:8080; default:
+               SITE_ORIGIN, else chapter 02's CloudFront URL on AWS, else ${SITE_ORIGIN}`;
+
+/** Why `text` is not an origin (scheme, host and port only, as a browser sends it in Origin), or undefined. */
+function originProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `"${text}" is not a URL: give the site's origin, e.g. http://localhost:8080.`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `"${text}" is not http or https.`;
+  if (url.origin !== text)
+    return `"${text}" is not an origin: give ${url.origin} (no path, no trailing slash).`;
+  return undefined;
+}
 
 const EXAMPLE_BILL = { email: 'jane.doe@example.com', billNumber: '2019-0042' };
 
@@ -185,8 +201,16 @@ async function main(): Promise<void> {
       offline: { type: 'boolean', default: false },
       remove: { type: 'boolean', default: false },
       'api-key': { type: 'boolean', default: false },
+      'site-origin': { type: 'string' },
     },
   });
+  const siteOrigin = values['site-origin'];
+  if (siteOrigin !== undefined) {
+    const problem = originProblem(siteOrigin);
+    if (problem) fail(`--site-origin ${problem}\n${USAGE}`, 2);
+    // Read where SITE_ORIGIN is: by the deploy, and by serverless.yml offline.
+    process.env.SITE_ORIGIN = siteOrigin;
+  }
   if (values.offline && values.remove)
     fail(`--offline and --remove do not go together: nothing is deployed offline.\n${USAGE}`, 2);
   if (values.remove && values['api-key'])

@@ -25,6 +25,7 @@ import { config } from '../../../src/config';
 import { REPO_ROOT } from '../../env';
 import { PACKAGE_CACHE } from '../../packaging/serverless-package';
 import { freePort } from '../../process/ports';
+import { findAwsCliV2 } from '../../tools';
 
 type PortName = keyof typeof config.ports;
 
@@ -77,6 +78,16 @@ export class Learner {
       WORKSHOP_PACKAGE_CACHE: PACKAGE_CACHE,
     });
     for (const [name, value] of Object.entries(ports)) env[name] = String(value);
+    // `aws` is the AWS CLI v2, as the READMEs ask, as a learner who followed the install advice has it: on a
+    // machine whose PATH finds a v1 first, a folder holding only a link to the v2 comes first (the v2's own
+    // folder, /usr/bin say, would also put that folder's node before the one running the tests).
+    const awsV2 = findAwsCliV2();
+    if (awsV2) {
+      const bin = path.join(home, 'bin');
+      mkdirSync(bin, { recursive: true });
+      symlinkSync(awsV2, path.join(bin, 'aws'));
+      env.PATH = `${bin}${path.delimiter}${env.PATH ?? ''}`;
+    }
     this.env = env;
   }
 
