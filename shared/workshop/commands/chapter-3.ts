@@ -10,7 +10,7 @@ import { callerAccount, stackOutputs } from '../../src/stacks';
 import { runServerless } from '../aws/run-serverless';
 import { ensureParameters, SetupError } from '../aws/secrets-setup';
 import { ensureOfflineSecrets, loadDotEnv, REPO_ROOT } from '../env';
-import { isListening, portChoice } from '../process/ports';
+import { inUse, LOOPBACK, portChoice, takenOn } from '../process/ports';
 import { onStopRequest } from '../process/stop';
 import { type OfflineApi, startOfflineApi } from '../stand-ins/api/offline-api';
 import { shipCheckLogsIfListening } from '../stand-ins/logs/check-log-shipper';
@@ -73,9 +73,9 @@ function curlExamples(checkUrl: string, apiKeyHeader = ''): string[] {
   return lines;
 }
 
-function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT'): SetupError {
+function portTaken(port: number, variable: 'API_PORT' | 'LAMBDA_PORT', host: string = LOOPBACK): SetupError {
   return new SetupError(
-    `Port ${port} is already in use (${variable}). Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose others: ${portChoice(variable)} npm run chapter:3 -- --offline`,
+    `${inUse(port, host, variable)} Stop what uses it (another npm run chapter:3 -- --offline, or npm start?), or choose others: ${portChoice(variable)} npm run chapter:3 -- --offline`,
   );
 }
 
@@ -94,7 +94,8 @@ async function offline(): Promise<void> {
     [apiPort, 'API_PORT'],
     [lambdaPort, 'LAMBDA_PORT'],
   ] as const) {
-    if (await isListening(taken)) throw portTaken(taken, variable);
+    const host = await takenOn(taken);
+    if (host !== undefined) throw portTaken(taken, variable, host);
   }
   say(`Starting serverless-offline for ${SERVICES.api} (stage ${stage()})...`);
   // [chapter 05] When the local CloudWatch Logs endpoint listens (npm run logs:local), each request's

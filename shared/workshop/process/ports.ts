@@ -63,11 +63,33 @@ export function portChoice(variable: string): string {
     : `${variable}=<port>`;
 }
 
+/** localhost's IPv6 address. */
+export const LOOPBACK_V6 = '::1';
+
+/**
+ * Where a port is taken: 127.0.0.1, where the workshop listens, or ::1, where macOS (and some Linux) resolve
+ * `localhost` first. A program on ::1 alone would leave 127.0.0.1 free and still receive the browser's
+ * http://localhost:PORT requests. Undefined when the port is free on both.
+ */
+export async function takenOn(port: number): Promise<string | undefined> {
+  if (await isListening(port, LOOPBACK)) return LOOPBACK;
+  if (await isListening(port, LOOPBACK_V6)) return LOOPBACK_V6;
+  return undefined;
+}
+
+/** What `takenOn` found, said as the start of a message. */
+export function inUse(port: number, host: string, variable: string): string {
+  return host === LOOPBACK_V6
+    ? `Port ${port} is already in use on ${LOOPBACK_V6} (${variable}), localhost's IPv6 address, which browsers try first.`
+    : `Port ${port} is already in use (${variable}).`;
+}
+
 /** Throws a clear error naming the variable to change when a port is taken. */
 export async function assertPortFree(port: number, variable: string): Promise<void> {
-  if (await isListening(port)) {
+  const host = await takenOn(port);
+  if (host !== undefined) {
     throw new Error(
-      `Port ${port} is already in use (${variable}). Stop what uses it, or choose ${PORT_PAIRS[variable] ? 'others' : 'another'}: ${portChoice(variable)} ${runningCommand()}`,
+      `${inUse(port, host, variable)} Stop what uses it, or choose ${PORT_PAIRS[variable] ? 'others' : 'another'}: ${portChoice(variable)} ${runningCommand()}`,
     );
   }
 }
