@@ -62,3 +62,31 @@ describe("package.json's allowScripts", () => {
     expect([...withScripts].sort()).toEqual(Object.keys(readJson('package.json').allowScripts).sort());
   });
 });
+
+describe('the install scripts allowScripts denies', () => {
+  // The laptops learners bring, and CI's: Linux and Windows on x64 and arm64, macOS on both.
+  const LAPTOPS = ['linux x64', 'linux arm64', 'darwin x64', 'darwin arm64', 'win32 x64', 'win32 arm64'];
+  const lock = readJson('package-lock.json');
+  const entry = (name: string) => lock.packages[`node_modules/${name}`];
+
+  it.each(['esbuild', '@swc/core', '@parcel/watcher'])(
+    '%s: its binary comes in a platform package npm installs anyway, on every laptop, so its script is not needed',
+    (name) => {
+      const platforms = Object.keys(entry(name).optionalDependencies ?? {}).flatMap((dependency) => {
+        const { os = [], cpu = [], libc = ['glibc'] } = entry(dependency) ?? {};
+        return libc.includes('glibc') ? os.flatMap((o: string) => cpu.map((c: string) => `${o} ${c}`)) : [];
+      });
+      expect(LAPTOPS.filter((laptop) => !platforms.includes(laptop))).toEqual([]);
+    },
+  );
+
+  it('es5-ext: its script only prints a message (in some time zones), whatever the platform', () => {
+    const scripts = JSON.parse(
+      readFileSync(path.join(ROOT, 'node_modules/es5-ext/package.json'), 'utf8'),
+    ).scripts;
+    expect(scripts.postinstall).toContain("require('./_postinstall')");
+    const script = readFileSync(path.join(ROOT, 'node_modules/es5-ext/_postinstall.js'), 'utf8');
+    expect(script).toContain('Intl.DateTimeFormat().resolvedOptions().timeZone');
+    expect(script).not.toMatch(/require\(["'](child_process|https?|fs)["']\)/);
+  });
+});
