@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { REPO_ROOT } from '../env';
+import { npmCli } from '../process/entries';
 import { launchChromium, screenshotPath } from '../test-support/browser';
 import {
   commandPid,
@@ -102,8 +103,9 @@ describeWithSystem('chromium', 'npm start: the whole workshop offline, end to en
     const requestId = answer.headers.get('x-amzn-requestid') ?? answer.headers.get('x-amz-request-id');
     // The shipper sends a batch every few hundred ms: give the tail a moment of follow to catch it.
     const tail = execFileSync(
-      'npm',
+      process.execPath,
       [
+        npmCli(),
         'run',
         '--silent',
         'chapter:5',
@@ -122,6 +124,8 @@ describeWithSystem('chromium', 'npm start: the whole workshop offline, end to en
         env: { ...process.env, LOGS_PORT: String(ports.LOGS_PORT), NO_COLOR: '1' },
         encoding: 'utf8',
         timeout: 60_000,
+        // Its notices (where it tails, why it stopped) go to stderr: kept from the test run's output.
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     const lines = tail.split('\n').filter((l) => l.includes('This is not an authentic signature'));
