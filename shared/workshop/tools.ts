@@ -47,12 +47,15 @@ export function chromiumCandidates(env: Env = process.env, platform = process.pl
 
 export function awsCliCandidates(env: Env = process.env, platform = process.platform): string[] {
   if (env.AWS_CLI) return [env.AWS_CLI];
+  // Beyond PATH, where each platform's installer puts it when a shell's PATH (an IDE's, say) misses it:
+  // AWS's installer on Linux and macOS, Homebrew's two prefixes, AWS's MSI. Debian's package is in a folder
+  // every Linux PATH has.
   const usual =
     platform === 'win32'
       ? [path.win32.join(env.ProgramFiles ?? 'C:\\Program Files', 'Amazon', 'AWSCLIV2', 'aws.exe')]
       : platform === 'darwin'
         ? ['/usr/local/bin/aws', '/opt/homebrew/bin/aws']
-        : ['/usr/local/bin/aws', '/usr/bin/aws'];
+        : ['/usr/local/bin/aws'];
   return [...onPath('aws', env, platform), ...usual];
 }
 

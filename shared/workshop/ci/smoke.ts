@@ -6,12 +6,14 @@
  */
 import '../commands/require-node';
 import { rmSync } from 'node:fs';
+import { stage } from '../../src/config';
 import { howToInstall, REQUIREMENTS } from '../system-requirements';
-import { launchChromium, screenshotPath } from '../test-support/browser';
+import { checkSignatureInPage, launchChromium, screenshotPath } from '../test-support/browser';
 import {
   commandPid,
   ctrlC,
   freePorts,
+  genuineSignature,
   leftOf,
   NOTHING_LEFT,
   type NpmStart,
@@ -33,14 +35,8 @@ function expectThat(condition: boolean, message: string): asserts condition {
   if (!condition) throw new SmokeFailure(message);
 }
 
-/** The genuine signature npm start prints, on the line after the one that introduces it. */
-function genuineSignature(output: string): string {
-  const lines = output.split('\n');
-  return lines[lines.findIndex((line) => line.includes("as the article's bills carry")) + 1]?.trim() ?? '';
-}
-
 async function checkOverHttp(run: NpmStart, signature: string): Promise<void> {
-  const url = `http://127.0.0.1:${run.ports.API_PORT}/dev/check`;
+  const url = `http://127.0.0.1:${run.ports.API_PORT}/${stage()}/check`;
   const genuine = await fetch(url, { method: 'POST', body: signature });
   const text = await genuine.text();
   expectThat(
@@ -60,12 +56,7 @@ async function checkInBrowser(run: NpmStart, signature: string): Promise<void> {
   try {
     const page = await chromium.newPage();
     await page.goto(`http://localhost:${run.ports.SITE_PORT}/check.html`);
-    await page.getByLabel('Signature from your bill').fill(signature);
-    await page.getByRole('button', { name: 'Check' }).click();
-    await page
-      .getByRole('status')
-      .getByRole('heading', { name: 'Authentic signature' })
-      .waitFor({ timeout: 15_000 });
+    await checkSignatureInPage(page, signature, 'authentic');
     const file = screenshotPath('smoke-authentic.png');
     await page.screenshot({ path: file, fullPage: true });
     step(`the check page in ${browser} says "Authentic signature" (screenshot: ${file})`);

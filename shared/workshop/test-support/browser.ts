@@ -39,6 +39,23 @@ export async function axeViolations(page: Page): Promise<{ id: string; help: str
   return violations.map((v) => ({ id: v.id, help: v.help, targets: v.nodes.flatMap((n) => n.target) }));
 }
 
+/**
+ * What a learner does on the check page: paste a signature, press Check. Resolves once the answer shows
+ * "Authentic signature" (authentic) or "not an authentic signature" (forged); rejects after 15 s.
+ */
+export async function checkSignatureInPage(page: Page, signature: string, expected: 'authentic' | 'forged') {
+  await page.getByLabel('Signature from your bill').fill(signature);
+  await page.getByRole('button', { name: 'Check' }).click();
+  const answer =
+    expected === 'authentic'
+      ? page.getByRole('status').getByRole('heading', { name: 'Authentic signature' })
+      : page
+          .getByRole('status')
+          .getByText(/not an authentic signature/i)
+          .first();
+  await answer.waitFor({ timeout: 15_000 });
+}
+
 /** Where a chapter's screenshots go: its reports/ folder (git-ignored), for a person to look at. */
 export function screenshotPath(name: string, chapter = '01-static-site'): string {
   const dir = path.join(REPO_ROOT, chapter, 'reports');

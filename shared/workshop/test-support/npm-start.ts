@@ -19,6 +19,12 @@ export type PortNames = (typeof PORT_NAMES)[number];
 export const READY = 'Ctrl-C stops everything.';
 export const BUILD_ROOT = path.join(REPO_ROOT, '03-lambda-check', '.esbuild');
 
+/** The genuine signature npm start prints, on the line after the one that introduces it ('' if none). */
+export function genuineSignature(output: string): string {
+  const lines = output.split('\n');
+  return lines[lines.findIndex((line) => line.includes("as the article's bills carry")) + 1]?.trim() ?? '';
+}
+
 /** Five distinct free ports, one per variable. */
 export async function freePorts(): Promise<Record<PortNames, number>> {
   const ports: Partial<Record<PortNames, number>> = {};

@@ -77,6 +77,14 @@ describe('awsCliCandidates', () => {
     ]);
   });
 
+  it("looks on PATH, then where AWS's installer puts it on Linux", () => {
+    expect(awsCliCandidates({ PATH: '/home/l/.local/bin:/usr/bin' }, 'linux')).toEqual([
+      '/home/l/.local/bin/aws',
+      '/usr/bin/aws',
+      '/usr/local/bin/aws',
+    ]);
+  });
+
   it("looks on PATH, then where AWS's installer puts it on Windows", () => {
     expect(awsCliCandidates({ Path: '', ProgramFiles: 'C:\\Program Files' }, 'win32')).toEqual([
       'C:\\Program Files\\Amazon\\AWSCLIV2\\aws.exe',

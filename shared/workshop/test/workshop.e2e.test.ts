@@ -10,11 +10,12 @@ import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { REPO_ROOT } from '../env';
 import { npmCli } from '../process/entries';
-import { launchChromium, screenshotPath } from '../test-support/browser';
+import { checkSignatureInPage, launchChromium, screenshotPath } from '../test-support/browser';
 import {
   commandPid,
   ctrlC,
   freePorts,
+  genuineSignature,
   leftOf,
   NOTHING_LEFT,
   type NpmStart,
@@ -44,10 +45,7 @@ describeWithSystem('chromium', 'npm start: the whole workshop offline, end to en
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const genuine = () =>
-    output
-      .split('\n')
-      [output.split('\n').findIndex((l) => l.includes("as the article's bills carry")) + 1]?.trim() ?? '';
+  const genuine = () => genuineSignature(output);
 
   it('prints the URLs, the ports it was given, and a genuine signature', () => {
     expect(output).toContain(`http://localhost:${ports.SITE_PORT}/`);
@@ -72,22 +70,11 @@ describeWithSystem('chromium', 'npm start: the whole workshop offline, end to en
     try {
       const page = await browser.newPage();
       await page.goto(`http://localhost:${ports.SITE_PORT}/check.html`);
-      await page.getByLabel('Signature from your bill').fill(genuine());
-      await page.getByRole('button', { name: 'Check' }).click();
-      await page
-        .getByRole('status')
-        .getByRole('heading', { name: 'Authentic signature' })
-        .waitFor({ timeout: 15_000 });
+      await checkSignatureInPage(page, genuine(), 'authentic');
       expect(await page.getByRole('status').textContent()).toContain('2019-0042');
       await page.screenshot({ path: screenshotPath('npm-start-authentic.png'), fullPage: true });
 
-      await page.getByLabel('Signature from your bill').fill('skrttskrtttt');
-      await page.getByRole('button', { name: 'Check' }).click();
-      await page
-        .getByRole('status')
-        .getByText(/not an authentic signature/i)
-        .first()
-        .waitFor({ timeout: 15_000 });
+      await checkSignatureInPage(page, 'skrttskrtttt', 'forged');
       await page.screenshot({ path: screenshotPath('npm-start-forged.png'), fullPage: true });
     } finally {
       await browser.close();

@@ -7,8 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** Resident memory of a process now, in MB. */
-export function residentMemoryMb(pid: number): number | undefined {
+/** Resident memory of a process now, in MB; undefined but on Linux, where /proc tells it. */
+export function residentMemoryMb(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+): number | undefined {
+  if (platform !== 'linux') return undefined;
   try {
     const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) / 1024 : undefined;

@@ -49,6 +49,16 @@ export interface Background {
   readonly exited: Promise<number | null>;
 }
 
+/**
+ * The READMEs' blocks are bash, run as a learner's terminal runs them: in a process group of their own,
+ * stopped as a group (Ctrl-C reaches every process of a terminal's job). That is POSIX: macOS and Linux.
+ */
+export function doctestPlatformProblem(platform: NodeJS.Platform = process.platform): string | undefined {
+  return platform === 'win32'
+    ? 'The README doc-tests run bash blocks in POSIX process groups: run them on macOS, Linux or in WSL (CI does), not on Windows itself.'
+    : undefined;
+}
+
 export class Learner {
   readonly root: string;
   /** The terminal's current folder, relative to the root ('' is the root). */
@@ -93,6 +103,8 @@ export class Learner {
 
   /** A fresh copy of the repository's files (tracked and new, not ignored), with node_modules linked. */
   static async create(): Promise<Learner> {
+    const problem = doctestPlatformProblem();
+    if (problem) throw new Error(problem);
     const base = mkdtempSync(path.join(tmpdir(), 'cinq-euros-doctest-'));
     const root = path.join(base, 'cinq-euros-pour-rien');
     const home = path.join(base, 'home');
