@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { parseLambdaLine } from '../../../05-logs/src/lambda-lines';
+import { startOfflineApi } from '../stand-ins/api/offline-api';
 import { checkFunctionSettings } from '../stand-ins/logs/check-log-shipper';
 import {
+  batchLength,
   createLambdaLogShipper,
   type LambdaLogShipper,
   type LambdaLogShipperOptions,
@@ -101,6 +103,33 @@ async function shipped(): Promise<Map<string, string[]>> {
     streams.set(e.logStreamName as string, list);
   }
   return streams;
+}
+
+/** Every message of the group, oldest first, through every page. */
+async function allMessages(): Promise<string[]> {
+  await shipper?.flush();
+  const messages: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await client.send(
+      new FilterLogEventsCommand({ logGroupName: GROUP, startTime: 0, nextToken }),
+    );
+    for (const e of page.events ?? []) messages.push(e.message as string);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return messages;
+}
+
+/** `count` requests, one after the other, each logging `line` with its own request id. */
+function requests(count: number, line: (id: string) => string): string[] {
+  return Array.from({ length: count }, (_, i) => {
+    const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+    return [
+      'POST /dev/check (λ: check)',
+      line(id),
+      `(λ: check) RequestId: ${id}  Duration: 1.00 ms  Billed Duration: 1 ms`,
+    ];
+  }).flat();
 }
 
 function kinds(messages: string[]): string[] {
@@ -268,6 +297,140 @@ describe('shipping serverless-offline output as Lambda writes it', () => {
       `report:${ID1}`,
     ]);
   });
+});
+
+describe('batches PutLogEvents accepts, whatever the backlog', () => {
+  const at = (timestamp: number, bytes = 10) => ({ timestamp, message: 'x'.repeat(bytes) });
+
+  it("cuts batches at AWS's limits: 1,048,576 bytes counting 26 a event, 10,000 events, 24 hours", () => {
+    // 1,048,576 / (974 + 26) = 1048.6: 1048 events fit, the 1049th is past the limit.
+    expect(batchLength(Array.from({ length: 2000 }, (_, i) => at(i, 974)))).toBe(1048);
+    expect(batchLength([at(0, 1_048_550)])).toBe(1);
+    expect(batchLength([at(0, 1_048_551)])).toBe(0);
+    expect(batchLength(Array.from({ length: 12_000 }, (_, i) => at(i)))).toBe(10_000);
+    expect(batchLength([at(0), at(1), at(24 * 3600_000), at(24 * 3600_000 + 1)])).toBe(3);
+    expect(
+      batchLength(
+        Array.from({ length: 10 }, (_, i) => at(i)),
+        4,
+      ),
+    ).toBe(4);
+    expect(batchLength([])).toBe(0);
+  });
+
+  it('drains a backlog of more than 1 MiB and 10,000 events in order once the endpoint is back', async () => {
+    const target = ship();
+    const port = logs.port;
+    await logs.stop();
+    const pad = 'p'.repeat(400);
+    const count = 2600;
+    await feed(
+      target,
+      requests(count, (id) => `{"level":"INFO","requestId":"${id}","status":200,"pad":"${pad}"}`),
+    );
+    await target.flush();
+    expect(errors.length).toBeGreaterThan(0);
+    logs = await startTestLogs({ dataDir: dir, port });
+    errors.length = 0;
+    const messages = await allMessages();
+    // START, the line, END, REPORT per request: 10,400 events, about 1.6 MB.
+    expect(messages).toHaveLength(4 * count);
+    const order = kinds(messages).filter((k) => k.startsWith('start:'));
+    expect(order).toEqual(
+      Array.from({ length: count }, (_, i) => `start:00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+    );
+    expect(errors).toEqual([]);
+    // And what comes after the outage is shipped too.
+    await feed(target, SEQUENTIAL.slice(3, 7));
+    expect((await allMessages()).slice(-4).map((m) => kinds([m])[0])).toEqual([
+      `start:${ID1}`,
+      `log:${ID1}`,
+      `end:${ID1}`,
+      `report:${ID1}`,
+    ]);
+  });
+
+  it('drops an event no batch can hold, says so, and ships the ones after it', async () => {
+    const target = ship();
+    const huge = `{"level":"INFO","requestId":"${ID1}","dump":"${'d'.repeat(1_100_000)}"}`;
+    await feed(target, [
+      'POST /dev/check (λ: check)',
+      huge,
+      `(λ: check) RequestId: ${ID1}  Duration: 1.00 ms  Billed Duration: 1 ms`,
+    ]);
+    await target.flush();
+    await feed(target, SEQUENTIAL.slice(9, 12));
+    const messages = await allMessages();
+    expect(kinds(messages)).toEqual([
+      `start:${ID1}`,
+      `end:${ID1}`,
+      `report:${ID1}`,
+      `start:${ID2}`,
+      `log:${ID2}`,
+      `end:${ID2}`,
+      `report:${ID2}`,
+    ]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(
+        /^A log event of 1100\d\d\d bytes was dropped: PutLogEvents takes at most 1048576 bytes/,
+      ),
+    ]);
+  });
+
+  it('retries on its own after an outage, with no new line to ship', async () => {
+    const target = ship();
+    const port = logs.port;
+    await logs.stop();
+    await feed(target, SEQUENTIAL.slice(3, 7));
+    await sleep(300);
+    expect(errors.length).toBeGreaterThan(0);
+    logs = await startTestLogs({ dataDir: dir, port });
+    const deadline = Date.now() + 10_000;
+    while (target.shipped < 4 && Date.now() < deadline) await sleep(50);
+    expect(target.shipped).toBe(4);
+  });
+});
+
+describe("the offline API's requests, shipped", () => {
+  it('ships a preflight (OPTIONS) as a request of its own, before the POST that follows it', async () => {
+    const target = ship();
+    const api = await startOfflineApi({
+      env: { SIGNATURE_KEY: 'shipper-test-password', SIGNING_KEYS: `e2e:${'k'.repeat(40)}` },
+      onLine: (line) => target.onLine(line),
+    });
+    try {
+      const origin = 'http://localhost:8080';
+      const preflight = await fetch(api.checkUrl, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.status).toBe(204);
+      await target.settle();
+      const answer = await fetch(api.checkUrl, { method: 'POST', body: 'skrttskrtttt', headers: { origin } });
+      expect(answer.status).toBe(400);
+      await target.settle();
+    } finally {
+      await api.stop();
+    }
+    const messages = await allMessages();
+    const outcomes = messages.flatMap((m) => /"outcome":"([\w-]+)"/.exec(m)?.[1] ?? []);
+    expect(outcomes).toEqual(['preflight', 'not-authentic']);
+    const sequence = kinds(messages);
+    expect(sequence.map((k) => k.split(':')[0])).toEqual([
+      'start',
+      'log',
+      'end',
+      'report',
+      'start',
+      'log',
+      'end',
+      'report',
+    ]);
+    // Each request's lines carry its own request id.
+    expect(new Set(sequence.slice(0, 4).map((k) => k.split(':')[1])).size).toBe(1);
+    expect(new Set(sequence.slice(4).map((k) => k.split(':')[1])).size).toBe(1);
+    expect(sequence[0]).not.toBe(sequence[4]);
+  }, 90_000);
 });
 
 describe("the check function's settings, from its serverless.yml", () => {

@@ -12,13 +12,16 @@
  * then adds nothing, and the browser sees exactly the headers the function set. The function never reads
  * the Origin (it always names the one site it allows). serverless-offline's router cannot route OPTIONS
  * to a function at all, so the proxy hands a preflight to the function itself, through serverless-offline's
- * Lambda invoke endpoint, as the API Gateway proxy event the deployed API would send.
+ * Lambda invoke endpoint, as the API Gateway proxy event the deployed API would send. serverless-offline
+ * prints no request line for an invocation (only the handler's lines and its RequestId line), so the proxy
+ * tells onLine the one its router would have printed (`OPTIONS /dev/check (λ: check)`): the log shipper
+ * then ships the preflight as a request of its own, in order.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { checkFunctionName, stage } from '../../../src/config';
+import { checkFunctionName, config as settings, stage } from '../../../src/config';
 import { ensureOfflineSecrets, REPO_ROOT } from '../../env';
 import { SERVERLESS_ENTRY } from '../../process/entries';
 import { ownedName, sweepOrphans } from '../../process/owned-folders';
@@ -146,12 +149,19 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'da
  * Passes every request to serverless-offline on `serverPort`, without its Origin header; OPTIONS goes to
  * the function itself.
  */
-function corsProxy(serverPort: number, lambdaPort: number, env: NodeJS.ProcessEnv): Server {
+function corsProxy(
+  serverPort: number,
+  lambdaPort: number,
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+): Server {
   const stageName = stage(env);
   const functionName = checkFunctionName(env);
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'OPTIONS') {
       req.resume();
+      const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+      if (pathname === `/${stageName}/check`) onLine(`OPTIONS ${pathname} (λ: ${settings.checkFunction})`);
       void preflight(req, res, lambdaPort, stageName, functionName);
       return;
     }
@@ -239,7 +249,7 @@ async function startOnce(options: OfflineApiOptions, source: NodeJS.ProcessEnv):
     removeBuild();
     throw error;
   }
-  const proxy = corsProxy(serverPort, lambdaPort, env);
+  const proxy = corsProxy(serverPort, lambdaPort, env, (line) => options.onLine?.(line));
   try {
     await listen(proxy, port);
   } catch (error) {

@@ -116,7 +116,56 @@ const LEVEL_WORDS: Record<string, Level> = {
   error: 'ERROR',
   fatal: 'FATAL',
 };
-const MAX_QUEUED_EVENTS = 10_000;
+/**
+ * What one PutLogEvents may carry (AWS's quotas): 1,048,576 bytes, counting each event's UTF-8 message
+ * plus 26 bytes, 10,000 events, spanning at most 24 hours, in time order.
+ */
+const MAX_BATCH_BYTES = 1_048_576;
+const EVENT_OVERHEAD_BYTES = 26;
+const MAX_BATCH_EVENTS = 10_000;
+const MAX_BATCH_SPAN_MS = 24 * 3600_000;
+/** While the endpoint is away, at most this much waits for it (the oldest goes first beyond it). */
+const MAX_QUEUED_EVENTS = 100_000;
+const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/** After a failed send, the next one is tried this long after (doubling up to the cap), lines or not. */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 15_000;
+
+interface QueuedEvent {
+  readonly timestamp: number;
+  readonly message: string;
+}
+
+function eventBytes(event: QueuedEvent): number {
+  return Buffer.byteLength(event.message) + EVENT_OVERHEAD_BYTES;
+}
+
+/**
+ * How many of `events` (in time order), from the first, one PutLogEvents accepts: 0 when the first one
+ * alone is over the size limit.
+ */
+export function batchLength(events: readonly QueuedEvent[], atMost = MAX_BATCH_EVENTS): number {
+  const first = events[0];
+  if (!first) return 0;
+  let bytes = 0;
+  let n = 0;
+  for (const event of events) {
+    if (n >= Math.min(atMost, MAX_BATCH_EVENTS)) break;
+    if (event.timestamp - first.timestamp > MAX_BATCH_SPAN_MS) break;
+    bytes += eventBytes(event);
+    if (bytes > MAX_BATCH_BYTES) break;
+    n++;
+  }
+  return n;
+}
+
+/** A refusal of the batch itself (what it holds): sent again as it is, it would be refused again. */
+function isRefusal(error: Error): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return (
+    error.name === 'InvalidParameterException' || error.name === 'SerializationException' || status === 413
+  );
+}
 
 /** The duration a function logs of itself (`"durationMs": n` in a JSON line), if it does. */
 function ownDurationMs(lines: readonly { text: string }[]): number | undefined {
@@ -189,14 +238,25 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
   const containers: Container[] = [];
   const open: Invocation[] = [];
   const ending: Invocation[] = [];
-  const queue = new Map<string, { timestamp: number; message: string }[]>();
+  const queue = new Map<string, QueuedEvent[]>();
   const createdStreams = new Set<string>();
   let groupReady = false;
   let queued = 0;
+  let queuedBytes = 0;
   let shipped = 0;
   let sending: Promise<void> = Promise.resolve();
   let batchTimer: NodeJS.Timeout | undefined;
+  let retryMs = 0;
   let closed = false;
+
+  const notice = (message: string) => options.onError?.(new Error(message));
+
+  const schedule = (ms: number) => {
+    batchTimer ??= setTimeout(() => {
+      batchTimer = undefined;
+      void send();
+    }, ms);
+  };
 
   const enqueue = (streamName: string, timestamp: number, message: string) => {
     let events = queue.get(streamName);
@@ -204,20 +264,26 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
       events = [];
       queue.set(streamName, events);
     }
-    events.push({ timestamp, message });
+    const event = { timestamp, message };
+    events.push(event);
     queued++;
-    if (queued > MAX_QUEUED_EVENTS) {
-      // The endpoint has been away a long time: keep the newest events only.
+    queuedBytes += eventBytes(event);
+    if (queued > MAX_QUEUED_EVENTS || queuedBytes > MAX_QUEUED_BYTES) {
+      // The endpoint has been away a long time: keep the newest events only, and say so.
+      let dropped = 0;
       for (const list of queue.values()) {
-        const drop = Math.min(list.length, queued - MAX_QUEUED_EVENTS);
-        list.splice(0, drop);
-        queued -= drop;
+        while (list.length > 0 && (queued > MAX_QUEUED_EVENTS || queuedBytes > MAX_QUEUED_BYTES)) {
+          queuedBytes -= eventBytes(list.shift() as QueuedEvent);
+          queued--;
+          dropped++;
+        }
       }
+      notice(
+        `${dropped} of the oldest log events were dropped: the local CloudWatch Logs endpoint has been unreachable while more than ${MAX_QUEUED_EVENTS} events (or ${MAX_QUEUED_BYTES / 1024 / 1024} MiB) waited for it.`,
+      );
     }
-    batchTimer ??= setTimeout(() => {
-      batchTimer = undefined;
-      void send();
-    }, batchMs);
+    // During an outage, the retry timer sends next; new lines do not hasten it.
+    schedule(retryMs > 0 ? retryMs : batchMs);
   };
 
   const ensureLogGroup = async () => {
@@ -228,38 +294,92 @@ export function createLambdaLogShipper(options: LambdaLogShipperOptions): Lambda
     groupReady = true;
   };
 
+  const ensureStream = async (streamName: string) => {
+    await ensureLogGroup();
+    if (createdStreams.has(streamName)) return;
+    await client
+      .send(new CreateLogStreamCommand({ logGroupName, logStreamName: streamName }))
+      .catch((error: Error) => {
+        if (error.name !== 'ResourceAlreadyExistsException') throw error;
+      });
+    createdStreams.add(streamName);
+  };
+
+  const take = (events: QueuedEvent[], n: number) => {
+    for (const event of events.splice(0, n)) queuedBytes -= eventBytes(event);
+    queued -= n;
+  };
+
+  /**
+   * Sends a stream's queue oldest first, in batches PutLogEvents accepts. A batch refused for what it
+   * holds is halved until the event refused on its own is found, and that one is dropped with a notice:
+   * a bad event never holds back the ones after it. Any other failure (the endpoint away, throttled) keeps
+   * the queue as it is, for the next try. Returns false on such a failure.
+   */
+  const sendStream = async (streamName: string, events: QueuedEvent[]): Promise<boolean> => {
+    let atMost = MAX_BATCH_EVENTS;
+    while (events.length > 0) {
+      // Stable: events of one timestamp keep the order they were written in.
+      events.sort((a, b) => a.timestamp - b.timestamp);
+      const n = batchLength(events, atMost);
+      if (n === 0) {
+        const size = eventBytes(events[0] as QueuedEvent);
+        take(events, 1);
+        notice(
+          `A log event of ${size} bytes was dropped: PutLogEvents takes at most ${MAX_BATCH_BYTES} bytes a batch (26 bytes counted per event).`,
+        );
+        continue;
+      }
+      const batch = events.slice(0, n);
+      try {
+        await ensureStream(streamName);
+        const answer = await client.send(
+          new PutLogEventsCommand({ logGroupName, logStreamName: streamName, logEvents: batch }),
+        );
+        take(events, n);
+        const info = answer.rejectedLogEventsInfo;
+        const rejected =
+          (info?.expiredLogEventEndIndex ?? info?.tooOldLogEventEndIndex ?? 0) +
+          (info?.tooNewLogEventStartIndex !== undefined ? n - info.tooNewLogEventStartIndex : 0);
+        shipped += n - rejected;
+        if (rejected > 0) {
+          notice(
+            `${rejected} log events were not stored: their timestamps are too old or too new for CloudWatch Logs.`,
+          );
+        }
+      } catch (error) {
+        const e = error as Error;
+        if (e.name === 'ResourceNotFoundException') {
+          groupReady = false;
+          createdStreams.clear();
+        }
+        if (!isRefusal(e)) {
+          options.onError?.(e);
+          return false;
+        }
+        if (n > 1) {
+          atMost = Math.ceil(n / 2);
+          continue;
+        }
+        take(events, 1);
+        notice(`A log event was dropped: the endpoint refused it (${e.name}: ${e.message}).`);
+      }
+    }
+    return true;
+  };
+
   const send = (): Promise<void> => {
     sending = sending.then(async () => {
       for (const [streamName, events] of queue) {
         if (events.length === 0) continue;
-        const batch = events.splice(0).sort((a, b) => a.timestamp - b.timestamp);
-        queued -= batch.length;
-        try {
-          await ensureLogGroup();
-          if (!createdStreams.has(streamName)) {
-            await client
-              .send(new CreateLogStreamCommand({ logGroupName, logStreamName: streamName }))
-              .catch((error: Error) => {
-                if (error.name !== 'ResourceAlreadyExistsException') throw error;
-              });
-            createdStreams.add(streamName);
-          }
-          await client.send(
-            new PutLogEventsCommand({ logGroupName, logStreamName: streamName, logEvents: batch }),
-          );
-          shipped += batch.length;
-        } catch (error) {
-          // Put them back for the next batch; the endpoint may come back (or be restarted with its data).
-          events.unshift(...batch);
-          queued += batch.length;
-          if ((error as Error).name === 'ResourceNotFoundException') {
-            groupReady = false;
-            createdStreams.clear();
-          }
-          options.onError?.(error as Error);
+        if (!(await sendStream(streamName, events))) {
+          // Tried again after a while even if no line comes: a backlog drains once the endpoint is back.
+          retryMs = Math.min(RETRY_MAX_MS, Math.max(RETRY_FIRST_MS, retryMs * 2));
+          if (!closed) schedule(retryMs);
           return;
         }
       }
+      retryMs = 0;
     });
     return sending;
   };
