@@ -6,8 +6,10 @@
  *
  * A log message is text anyone can write (a forged signature is logged too): its control characters are
  * shown escaped (`\x1b`, `\u202e`), never sent to the terminal, so a message cannot recolour the screen,
- * move the cursor, rewrite the line (`\r`) or reorder what you read (bidirectional overrides). Tabs and
- * line breaks stay; the tail's own colours are the only escape codes it prints.
+ * move the cursor, set the window's title (OSC), ring the bell, rewrite the line (`\r`) or reorder what you
+ * read (bidirectional overrides). That holds for what JSON decodes too: a JSON string's `\u001b` is an
+ * escape character once parsed, so every string taken from a parsed line is escaped again before it is
+ * shown. Tabs and line breaks stay; the tail's own colours are the only escape codes it prints.
  */
 
 import { styleText } from 'node:util';
@@ -43,9 +45,13 @@ const LEVEL_STYLE: Record<Level, Style[]> = {
   FATAL: ['red', 'bold'],
 };
 
-/** C0 and C1 controls but tab and newline, DEL, and the line separators and bidirectional controls. */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * C0 and C1 controls but tab and newline, DEL, the line separators, the bidirectional marks, overrides and
+ * isolates, and the invisible ones (zero-width spaces and joiners, the byte order mark).
+ */
+const UNSAFE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g;
 
 /** `text` with its control characters escaped, as a terminal tool must show untrusted text. */
 export function visible(text: string): string {
@@ -55,6 +61,13 @@ export function visible(text: string): string {
       ? `\\x${code.toString(16).padStart(2, '0')}`
       : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/** The line with every string it holds escaped: a JSON-format line's fields are decoded JSON strings. */
+function withVisibleStrings(line: LambdaLine): LambdaLine {
+  const copy: Record<string, unknown> = { ...line };
+  for (const [key, value] of Object.entries(copy)) if (typeof value === 'string') copy[key] = visible(value);
+  return copy as unknown as LambdaLine;
 }
 
 function pad2(n: number): string {
@@ -133,7 +146,7 @@ export class Renderer {
   /** The text to print for an event (with its newline), or '' when it is folded into another line. */
   render(event: TailEvent): string {
     if (this.options.format === 'json') return this.renderJson(event, parseLambdaLine(event.message));
-    const line = parseLambdaLine(visible(event.message));
+    const line = withVisibleStrings(parseLambdaLine(visible(event.message)));
     if (line.kind === 'start' || line.kind === 'end') return '';
     const detailed = this.options.format === 'detailed';
     const time = this.paint(formatTime(event.timestamp, this.options.utc, detailed), 'dim');
@@ -192,7 +205,10 @@ export class Renderer {
           line.level === 'INFO' && fromJson && fromJson in LEVEL_STYLE ? fromJson : (line.level ?? 'INFO')
         ) as Level;
         const failure = describeFailure(line.text, detailed);
-        if (failure) return [this.paint(level.padEnd(5), ...LEVEL_STYLE[level]), this.paint(failure, 'red')];
+        if (failure) {
+          // The error's message and stack are decoded JSON strings.
+          return [this.paint(level.padEnd(5), ...LEVEL_STYLE[level]), this.paint(visible(failure), 'red')];
+        }
         return [
           this.paint(level.padEnd(5), ...LEVEL_STYLE[level]),
           this.body(line.text, line.json, detailed, requestId, level),
@@ -206,9 +222,11 @@ export class Renderer {
   }
 
   private body(text: string, json: unknown, detailed: boolean, requestId?: string, level?: string): string {
-    if (json === undefined || json === null || typeof json !== 'object') return text.replace(/\n+$/, '');
+    if (json === undefined || json === null || typeof json !== 'object')
+      return visible(text.replace(/\n+$/, ''));
     if (detailed) return `\n${this.prettyJson(json, 0)}`;
-    if (Array.isArray(json)) return JSON.stringify(json);
+    // JSON.stringify escapes C0 controls only: C1 ones and bidirectional overrides would pass.
+    if (Array.isArray(json)) return visible(JSON.stringify(json));
     const entries = Object.entries(json as Record<string, unknown>).filter(
       ([key, value]) =>
         !(key === 'requestId' && value === requestId) &&

@@ -265,6 +265,32 @@ describe('what a log message cannot do to the terminal', () => {
     },
   );
 
+  // What JSON decodes: `\u001b` in a JSON string is an escape character once parsed, wherever it is.
+  const ESC = '\\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m\\u202e\\u200b';
+  const DECODED: Record<string, string> = {
+    'a JSON-format message': `{"timestamp":"2026-11-25T10:00:00.123Z","level":"INFO","requestId":"${ID}","message":"paid ${ESC}"}`,
+    'a JSON-format message that is JSON': `{"timestamp":"2026-11-25T10:00:00.123Z","level":"INFO","requestId":"${ID}","message":"{\\"a\\":\\"${ESC.replaceAll('\\', '\\\\')}\\"}"}`,
+    'a JSON-format request id': `{"timestamp":"2026-11-25T10:00:00.123Z","level":"INFO","requestId":"${ESC}","message":"hello"}`,
+    'a JSON-format report': `{"time":"2026-11-25T10:00:00.300Z","type":"platform.report","record":{"requestId":"${ESC}","metrics":{"durationMs":3},"status":"${ESC}","errorType":"${ESC}"}}`,
+    'a JSON-format runtime version': `{"time":"2026-11-25T10:00:00.100Z","type":"platform.initStart","record":{"runtimeVersion":"${ESC}"}}`,
+    'an Invoke Error': `2026-11-25T10:00:00.126Z\t${ID}\tERROR\tInvoke Error \t{"errorType":"${ESC}","errorMessage":"boom ${ESC}","stack":["Error: boom","    at ${ESC} (/var/task/check.js:1:120)"]}\n`,
+    'a JSON array': `2026-11-25T10:00:00.123Z\t${ID}\tINFO\t["${ESC}", {"k": "${ESC}"}]\n`,
+    'a nested JSON value': `{"level":"INFO","requestId":"${ID}","outer":{"inner":["${ESC}"]},"plain":"x${ESC}"}`,
+    'a JSON string of its own': `"${ESC}"`,
+  };
+
+  it.each(
+    (['short', 'detailed'] as const).flatMap((format) =>
+      Object.keys(DECODED).map((what) => [format, what] as const),
+    ),
+  )('escapes control characters that JSON decodes (%s, %s)', (format, what) => {
+    const renderer = new Renderer({ format, color: false, utc: true });
+    const text = renderer.render(event(DECODED[what] as string));
+    expect(text.match(CONTROLS)).toBeNull();
+    expect(text.match(/[\u200b\u0007\u009b]/)).toBeNull();
+    expect(text).toMatch(/(\\x1b|\\u001b)\[2J/);
+  });
+
   it('keeps the JSON output valid JSON, with every control character escaped', () => {
     const renderer = new Renderer({ format: 'json', color: false, utc: true });
     const text = renderer.render(event(HOSTILE)) + renderer.render(event(HOSTILE_JSON));
