@@ -11,7 +11,10 @@ import type { Tailing } from './tailing';
 export class WindowReader {
   private nextToken: string | undefined;
   private started = false;
-  /** Identical events are counted within one read, so that both of two identical lines are printed. */
+  /**
+   * FilterLogEvents gives each event its id, which is what tells two identical lines apart; an endpoint
+   * that gave none would have identical events counted within this read instead.
+   */
   private readonly source = new OccurrenceCounter();
 
   constructor(

@@ -2,9 +2,13 @@
  * Which events the tail has printed, so that a re-read window, a renewed Live Tail session or a backfill
  * after a drop never prints one twice, with bounded memory.
  *
- * An event is known by its stream, timestamp and message (Live Tail gives no event id), and `occurrence`
- * counts identical events within one source (one read, one session), so that two identical lines are both
- * printed once, not merged into one.
+ * An event is the same event when its `eventId` is: FilterLogEvents gives every event one, so one read
+ * that returns an event on two pages (pages shift while late events arrive) prints it once, and two events
+ * with the same content but their own ids are both printed. Live Tail gives no event id: its events are
+ * known by their content (stream, timestamp, message), counting identical ones within one session
+ * (`occurrence`), since a session sends each event once. The two meet under the content: an event printed
+ * from Live Tail, read again with its id, is that event (each anonymous print is claimed by one id), and a
+ * Live Tail event whose content was printed that many times already is not new.
  *
  * What bounds the memory: the tail never reads before its *horizon* again (it only moves forward), so an
  * event older than the horizon can be forgotten, once it was printed long enough ago that no overlapping
@@ -13,8 +17,11 @@
 import { createHash } from 'node:crypto';
 
 interface Entry {
-  count: number;
-  timestamp: number;
+  /** The ids printed with this content. */
+  readonly ids: Set<string>;
+  /** Printings of this content without an id (Live Tail) that no id has claimed yet. */
+  anonymous: number;
+  readonly timestamp: number;
   printedAt: number;
 }
 
@@ -29,16 +36,38 @@ export class SeenEvents {
     return this.entries.size;
   }
 
-  /** True (and remembered) if this occurrence of `key` was not printed yet. */
-  admit(key: string, timestamp: number, occurrence = 1, now = Date.now()): boolean {
-    const entry = this.entries.get(key);
-    if (entry && entry.count >= occurrence) return false;
+  /**
+   * True (and remembered) if the event was not printed yet: by its `eventId` when it has one, else as the
+   * `occurrence`-th event of this content (`key`) within its source.
+   */
+  admit(
+    key: string,
+    timestamp: number,
+    eventId: string | undefined,
+    occurrence = 1,
+    now = Date.now(),
+  ): boolean {
+    let entry = this.entries.get(key);
     if (entry) {
-      entry.count = occurrence;
+      if (eventId === undefined) {
+        if (entry.ids.size + entry.anonymous >= occurrence) return false;
+        entry.anonymous++;
+      } else {
+        if (entry.ids.has(eventId)) return false;
+        entry.ids.add(eventId);
+        if (entry.anonymous > 0) {
+          // Printed from Live Tail already: this id is that event.
+          entry.anonymous--;
+          return false;
+        }
+      }
       entry.printedAt = now;
       return true;
     }
-    this.entries.set(key, { count: occurrence, timestamp, printedAt: now });
+    entry = { ids: new Set(), anonymous: 0, timestamp, printedAt: now };
+    if (eventId === undefined) entry.anonymous = 1;
+    else entry.ids.add(eventId);
+    this.entries.set(key, entry);
     if (this.entries.size > this.capacity) {
       this.entries.delete(this.entries.keys().next().value as string);
     }
@@ -57,7 +86,7 @@ export class SeenEvents {
   }
 }
 
-/** Counts identical events within one source (one read of a window, or one live session). */
+/** Counts identical events within one source (one Live Tail session; a read whose events carry no id). */
 export class OccurrenceCounter {
   private readonly counts = new Map<string, { count: number; timestamp: number }>();
 
@@ -74,7 +103,7 @@ export class OccurrenceCounter {
 }
 
 /**
- * An event's identity: stream, timestamp and message, hashed. The ingestion time is left out on purpose,
+ * An event's content: stream, timestamp and message, hashed. The ingestion time is left out on purpose,
  * so that a renewed session or a backfill match the event whatever they report for it.
  */
 export function eventKey(logStreamName: string, timestamp: number, message: string): string {

@@ -219,7 +219,9 @@ class Tail implements Tailing {
     for (const e of events) {
       if (e.timestamp === undefined || e.message === undefined || e.logStreamName === undefined) continue;
       const key = eventKey(e.logStreamName, e.timestamp, e.message);
-      if (!this.seen.admit(key, e.timestamp, source.next(key, e.timestamp))) continue;
+      // An event with an id is known by it; without one (Live Tail), by its content and occurrence.
+      const occurrence = e.eventId === undefined ? source.next(key, e.timestamp) : 1;
+      if (!this.seen.admit(key, e.timestamp, e.eventId, occurrence)) continue;
       fresh.push({ ...e, logGroup: this.logGroup } as TailEvent);
     }
     if (fresh.length === 0 || this.stopped) return 0;

@@ -31,6 +31,7 @@ import {
 import { LateEvents } from '../src/late-events';
 import { Pace } from '../src/pace';
 import { exponentialBackoff } from '../src/retry';
+import { eventKey, SeenEvents } from '../src/seen-events';
 import { TailError, type TailOptions, type TailResult, tailLogs } from '../src/tail';
 
 const GROUP = '/aws/lambda/tail-test';
@@ -107,7 +108,15 @@ interface Writing {
 function writeEvents(
   client: CloudWatchLogsClient,
   total: number,
-  options: { lateShare?: number; maxLateMs?: number; everyMs?: number; batch?: number; prefix?: string },
+  options: {
+    lateShare?: number;
+    maxLateMs?: number;
+    everyMs?: number;
+    batch?: number;
+    prefix?: string;
+    /** Share of events written twice, the same in all (stream, timestamp, message) but their ids. */
+    twinShare?: number;
+  },
 ): Writing {
   const random = seededRandom(total);
   const written: string[] = [];
@@ -120,11 +129,13 @@ function writeEvents(
       for (let j = 0; j < batch && i < total; j++, i++) {
         const late = random() < (options.lateShare ?? 0);
         const message = `${options.prefix ?? 'evt'}-${String(i).padStart(6, '0')}${late ? ' (late)' : ''}`;
-        events.push({
-          timestamp: late ? now - Math.floor(random() * (options.maxLateMs ?? 20_000)) : now,
-          message,
-        });
+        const timestamp = late ? now - Math.floor(random() * (options.maxLateMs ?? 20_000)) : now;
+        events.push({ timestamp, message });
         written.push(message);
+        if (random() < (options.twinShare ?? 0)) {
+          events.push({ timestamp, message });
+          written.push(message);
+        }
       }
       await put(client, GROUP, stream, events);
       await sleep(options.everyMs ?? 10);
@@ -148,11 +159,14 @@ function messagesOf(output: Collector): string[] {
     .map((l) => (JSON.parse(l) as { message: string }).message);
 }
 
+/** Each event written printed once: a message written twice (twins) is printed twice. */
 function expectExactlyOnce(printed: string[], written: string[]): void {
   const counts = new Map<string, number>();
   for (const message of printed) counts.set(message, (counts.get(message) ?? 0) + 1);
-  const missing = written.filter((m) => !counts.has(m));
-  const duplicated = [...counts].filter(([, n]) => n > 1).map(([m]) => m);
+  const writes = new Map<string, number>();
+  for (const message of written) writes.set(message, (writes.get(message) ?? 0) + 1);
+  const missing = [...writes].filter(([m, n]) => (counts.get(m) ?? 0) < n).map(([m]) => m);
+  const duplicated = [...counts].filter(([m, n]) => n > (writes.get(m) ?? 0)).map(([m]) => m);
   expect({ missing: missing.slice(0, 5), duplicated: duplicated.slice(0, 5) }).toEqual({
     missing: [],
     duplicated: [],
@@ -234,6 +248,31 @@ describe('the tail, polling FilterLogEvents', () => {
       expect(proxy.counts.serverErrors).toBeGreaterThan(0);
       expect(proxy.counts.emptyPages).toBeGreaterThan(0);
       expect(result.stats.retries).toBe((proxy.counts.throttled ?? 0) + (proxy.counts.serverErrors ?? 0));
+    },
+    60_000,
+  );
+
+  scenario(
+    'knows an event by its eventId: once when pages shift and repeat it, twice when two events are alike',
+    async ({ client, faulty }) => {
+      const proxy = await faulty({ pageSize: 10, shiftedPageRate: 0.5, emptyPageEvery: 3 }, 12);
+      const history = writeEvents(client, 200, { prefix: 'old', everyMs: 0, batch: 20, twinShare: 0.2 });
+      await history.done;
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output, { mode: 'poll' });
+      const live = writeEvents(client, 600, {
+        lateShare: 0.2,
+        maxLateMs: 2500,
+        batch: 4,
+        everyMs: 15,
+        twinShare: 0.1,
+      });
+      const result = await finish(output, both(history, live), tail);
+      const written = [...history.written, ...live.written];
+      expect(written.length - new Set(written).size).toBeGreaterThan(50);
+      expectExactlyOnce(messagesOf(output), written);
+      expect(result.mode).toBe('poll');
+      expect(proxy.counts.shiftedPages).toBeGreaterThan(20);
     },
     60_000,
   );
@@ -380,6 +419,37 @@ describe('the tail, live (StartLiveTail)', () => {
   );
 
   scenario(
+    "prints twins twice and a shifted page's repeat once, live and in the backfills of cut sessions",
+    async ({ client, faulty }) => {
+      const proxy = await faulty(
+        {
+          liveFates: { cut: 1, timeout: 1, after: [300, 700] },
+          liveSampleRate: 0.3,
+          pageSize: 10,
+          shiftedPageRate: 0.5,
+        },
+        31,
+      );
+      const output = new Collector();
+      const tail = follow(proxy.endpoint, output);
+      const writing = writeEvents(client, 800, {
+        everyMs: 15,
+        batch: 4,
+        lateShare: 0.1,
+        maxLateMs: 2500,
+        twinShare: 0.15,
+      });
+      const result = await finish(output, writing, tail);
+      expect(result.mode).toBe('live');
+      expect(writing.written.length - new Set(writing.written).size).toBeGreaterThan(50);
+      expectExactlyOnce(messagesOf(output), writing.written);
+      expect(proxy.counts.shiftedPages).toBeGreaterThan(5);
+      expect(result.stats.backfills).toBeGreaterThanOrEqual(2);
+    },
+    60_000,
+  );
+
+  scenario(
     'notices a silent (half-open) session within seconds, says so in one line, and fills the gap',
     async ({ client, faulty }) => {
       const proxy = await faulty({ liveFates: { silent: 1, after: [400, 600] } }, 8);
@@ -473,6 +543,25 @@ describe('the tail, live (StartLiveTail)', () => {
 });
 
 describe('the parts of the tail', () => {
+  it('knows an event by its id, and a Live Tail event (no id) by its content and occurrence', () => {
+    const seen = new SeenEvents();
+    const key = eventKey('stream', 1000, 'same line');
+    // Two events alike, their own ids: both printed; one of them read again (a shifted page): not.
+    expect(seen.admit(key, 1000, 'id-a')).toBe(true);
+    expect(seen.admit(key, 1000, 'id-a')).toBe(false);
+    expect(seen.admit(key, 1000, 'id-b')).toBe(true);
+    // A Live Tail session then sends both: printed already.
+    expect(seen.admit(key, 1000, undefined, 1)).toBe(false);
+    expect(seen.admit(key, 1000, undefined, 2)).toBe(false);
+    // Live Tail first: a third alike, then its id read back (a backfill) claims it; a fourth is new.
+    expect(seen.admit(key, 1000, undefined, 3)).toBe(true);
+    expect(seen.admit(key, 1000, 'id-c')).toBe(false);
+    expect(seen.admit(key, 1000, 'id-d')).toBe(true);
+    const other = eventKey('stream', 1000, 'other line');
+    expect(seen.admit(other, 1000, undefined, 1)).toBe(true);
+    expect(seen.admit(other, 1000, undefined, 1)).toBe(false);
+  });
+
   it('waits with full jitter: anywhere from 0 to a ceiling that doubles up to the cap', () => {
     const draws = [0, 1, 0.5, 1, 1, 1, 1, 1, 1, 0];
     const backoff = exponentialBackoff(250, 20_000, () => draws.shift() as number);

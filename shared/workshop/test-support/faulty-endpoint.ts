@@ -4,7 +4,9 @@
  * FilterLogEvents with an empty page that still has a nextToken; and whose Live Tail sessions are cut
  * without a goodbye, end with SessionTimeoutException, go silent with the connection open (half-open),
  * have some openings throttled and some updates sampled (events left out, `sampled: true`). Faults are
- * drawn from a seeded generator, so a failing run can be replayed. The tests and the bench use it.
+ * drawn from a seeded generator, so a failing run can be replayed, or come on a count (one call in seven
+ * throttled...). Pages can also *shift*, as a real endpoint's do while late events arrive: the last events
+ * of a page come again at the start of the next one (same eventId). The tests and the bench use it.
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import { LOOPBACK } from '../process/ports';
@@ -17,6 +19,14 @@ export interface Faults {
   readonly serverErrorRate?: number;
   /** Share of FilterLogEvents answered with no events and a nextToken. */
   readonly emptyPageRate?: number;
+  /** Every nth call (counted over the faultable ones) answered 400 ThrottlingException. */
+  readonly throttleEvery?: number;
+  /** Every nth call answered 503 ServiceUnavailableException (a throttled one is not counted twice). */
+  readonly unavailableEvery?: number;
+  /** Every nth FilterLogEvents page that would have events is answered empty, with a nextToken. */
+  readonly emptyPageEvery?: number;
+  /** Share of pages with a nextToken whose last one to three events come again at the next page's start. */
+  readonly shiftedPageRate?: number;
   /** Cut every Live Tail stream after this long. */
   readonly dropLiveAfterMs?: number;
   /** FilterLogEvents pages of at most this many events (AWS's can be small). */
@@ -75,6 +85,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 const EMPTY_TOKEN = 'injected-empty-page:';
+const SHIFTED_TOKEN = 'injected-shifted-page:';
 
 export async function startFaultyEndpoint(
   target: string,
@@ -94,8 +105,13 @@ export async function startFaultyEndpoint(
     liveThrottled: 0,
     sampledUpdates: 0,
     eventsLeftOut: 0,
+    shiftedPages: 0,
     forwarded: 0,
   };
+  /** The events a shifted page repeats, by the token that asks for the page after it. */
+  const repeats = new Map<string, unknown[]>();
+  let faultableCalls = 0;
+  let pages = 0;
   const count = (name: string) => {
     counts[name] = (counts[name] ?? 0) + 1;
   };
@@ -136,6 +152,17 @@ export async function startFaultyEndpoint(
       answer(400, 'ThrottlingException', 'Rate exceeded');
       return;
     }
+    const call = faultable ? ++faultableCalls : 0;
+    if (faultable && faults.throttleEvery && call % faults.throttleEvery === 0) {
+      count('throttled');
+      answer(400, 'ThrottlingException', 'Rate exceeded');
+      return;
+    }
+    if (faultable && faults.unavailableEvery && call % faults.unavailableEvery === 0) {
+      count('serverErrors');
+      answer(503, 'ServiceUnavailableException', 'injected: service unavailable');
+      return;
+    }
     if (faultable && random() < (faults.throttleRate ?? 0)) {
       counts.throttled = (counts.throttled ?? 0) + 1;
       answer(400, 'ThrottlingException', 'Rate exceeded');
@@ -148,17 +175,27 @@ export async function startFaultyEndpoint(
       return;
     }
     let forwardBody = body;
+    let repeated: unknown[] | undefined;
     if (operation === 'FilterLogEvents') {
       const input = JSON.parse(body.toString('utf8') || '{}') as { nextToken?: string; limit?: number };
       if (faults.pageSize) input.limit = Math.min(input.limit ?? faults.pageSize, faults.pageSize);
       forwardBody = Buffer.from(JSON.stringify(input));
-      if (input.nextToken?.startsWith(EMPTY_TOKEN)) {
+      if (input.nextToken?.startsWith(SHIFTED_TOKEN)) {
+        // The page after a shifted one: the real token's page, with the repeated events first.
+        repeated = repeats.get(input.nextToken);
+        repeats.delete(input.nextToken);
+        input.nextToken = input.nextToken.slice(input.nextToken.indexOf(':', SHIFTED_TOKEN.length) + 1);
+        forwardBody = Buffer.from(JSON.stringify(input));
+      } else if (input.nextToken?.startsWith(EMPTY_TOKEN)) {
         // The page after an injected empty one: carry on where the real token said.
         const original = input.nextToken.slice(EMPTY_TOKEN.length);
         if (original) input.nextToken = original;
         else delete input.nextToken;
         forwardBody = Buffer.from(JSON.stringify(input));
-      } else if (random() < (faults.emptyPageRate ?? 0)) {
+      } else if (
+        (faults.emptyPageEvery !== undefined && ++pages % faults.emptyPageEvery === 0) ||
+        random() < (faults.emptyPageRate ?? 0)
+      ) {
         counts.emptyPages = (counts.emptyPages ?? 0) + 1;
         res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(
@@ -176,6 +213,33 @@ export async function startFaultyEndpoint(
     const proxied = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
       (upstreamRes) => {
+        if (
+          operation === 'FilterLogEvents' &&
+          upstreamRes.statusCode === 200 &&
+          (repeated || faults.shiftedPageRate)
+        ) {
+          void readBody(upstreamRes).then(
+            (text) => {
+              const page = JSON.parse(text.toString('utf8')) as { events?: unknown[]; nextToken?: string };
+              if (repeated) page.events = [...repeated, ...(page.events ?? [])];
+              const events = page.events ?? [];
+              if (page.nextToken && events.length > 0 && random() < (faults.shiftedPageRate ?? 0)) {
+                count('shiftedPages');
+                const token = `${SHIFTED_TOKEN}${counts.shiftedPages}:${page.nextToken}`;
+                repeats.set(token, events.slice(-1 - Math.floor(random() * 3)));
+                page.nextToken = token;
+              }
+              const answer = Buffer.from(JSON.stringify(page));
+              res.writeHead(200, {
+                ...upstreamRes.headers,
+                'content-length': String(answer.length),
+              });
+              res.end(answer);
+            },
+            () => res.destroy(),
+          );
+          return;
+        }
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         if (operation === 'StartLiveTail' && upstreamRes.statusCode === 200) {
           liveSession(upstreamRes, res);
