@@ -412,19 +412,25 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
       } catch {
         // SQLite may have rolled back already.
       }
-      this.totalBytes = Number(
-        (this.sql('SELECT coalesce(sum(stored_bytes), 0) AS n FROM groups').get() as { n: number }).n,
-      );
-      const failure = new AwsError(
-        'ServiceUnavailableException',
-        `The local endpoint could not store this request, and did not: ${(error as Error).message}. Free some disk space and send it again.`,
-        503,
-      );
-      for (const waiter of transaction.waiting) waiter.reject(failure);
+      this.abandon(transaction, error as Error);
       return;
     }
     for (const waiter of transaction.waiting) waiter.resolve();
     for (const batch of transaction.batches) this.emit('ingested', batch);
+  }
+
+  /** A transaction that will not commit: none of its changes is acknowledged, and the totals are re-read. */
+  private abandon(transaction: NonNullable<LogStore['transaction']>, error: Error): void {
+    if (this.transaction === transaction) this.transaction = undefined;
+    this.totalBytes = Number(
+      (this.sql('SELECT coalesce(sum(stored_bytes), 0) AS n FROM groups').get() as { n: number }).n,
+    );
+    const failure = new AwsError(
+      'ServiceUnavailableException',
+      `The local endpoint could not store this request, and did not: ${error.message}. Free some disk space and send it again.`,
+      503,
+    );
+    for (const waiter of transaction.waiting) waiter.reject(failure);
   }
 
   /**
@@ -451,7 +457,13 @@ export class LogStore extends EventEmitter<{ ingested: [IngestedBatch] }> {
         db.exec(`ROLLBACK TO ${name}`);
         db.exec(`RELEASE ${name}`);
       } catch {
-        // The transaction itself is gone (SQLite rolls back on some I/O errors): the commit reports it.
+        // The transaction itself may be gone: see below.
+      }
+      const transaction = this.transaction;
+      if (transaction && !db.isTransaction) {
+        // SQLite rolled the whole transaction back (it may on a full disk or an I/O error): the other
+        // changes of this turn are gone too, and are answered so, never acknowledged.
+        this.abandon(transaction, error as Error);
       }
       if (error instanceof AwsError) throw error;
       throw new AwsError(
