@@ -10,12 +10,20 @@
  *    expression (RE2). Baseline: a bare loop over the same messages with String.includes.
  * 4. A pattern that makes a backtracking engine blow up (%^a*a*a*a*a*a*a*a*a*b$%): the longest time the
  *    endpoint stops answering while it runs. Baseline: the same while a plain term is searched.
+ * 5. Start-up with 1 GB stored (a store built in a temporary folder, then deleted): `npm run logs:local`'s
+ *    process, from its start to "listening", and its peak memory (Linux: VmHWM). Goals: under 5 s and
+ *    under 300 MB, absolute (a start reads no history, so the figures do not grow with what is stored).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { REPO_ROOT } from '../env';
+import { freePort } from '../process/ports';
+import { startService } from '../process/services';
+import { peakResidentMemoryMb } from '../stand-ins/logs/process-memory';
 import { startLocalLogs } from '../stand-ins/logs/server';
-import { LogStore } from '../stand-ins/logs/store';
+import { DATABASE_FILE, LogStore } from '../stand-ins/logs/store';
 import { fmt, goalsMissed, percentile, report } from './measure';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
@@ -98,6 +106,57 @@ function timeBatch(store: LogStore, start: number, now: number): number {
   const started = performance.now();
   store.putLogEvents(GROUP, 'a', events, now);
   return performance.now() - started;
+}
+
+/** A store of about `bytes` in `dir`: 1 KB events, 1,000 a batch, each batch its own commit. */
+async function buildStore(dir: string, bytes: number): Promise<{ events: number; fileBytes: number }> {
+  const store = new LogStore(dir, { fsync: false, maxBytes: 4 * bytes });
+  store.createLogGroup(GROUP);
+  store.createLogStream(GROUP, 'big');
+  const now = Date.now();
+  const start = now - 13 * DAY;
+  let events = 0;
+  const file = path.join(dir, DATABASE_FILE);
+  const size = () => statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+  while (size() < bytes) {
+    for (let b = 0; b < 50; b++) {
+      const logEvents = Array.from({ length: 1000 }, (_, i) => ({
+        timestamp: start + (events + i) * 1000,
+        message: `${message(events + i)} ${'x'.repeat(820)}`,
+      }));
+      store.putLogEvents(GROUP, 'big', logEvents, now);
+      events += 1000;
+      await nextTurn();
+    }
+  }
+  store.close();
+  return { events, fileBytes: statSync(file).size };
+}
+
+/** npm run logs:local on `dir`: milliseconds from its start to "listening", and its peak memory then. */
+async function timeStart(dir: string): Promise<{ ms: number; peakMb: number | undefined; groups: string }> {
+  const port = await freePort();
+  const started = performance.now();
+  let groups = '';
+  const service = await startService({
+    name: 'local logs endpoint',
+    entry: path.join(REPO_ROOT, 'shared', 'workshop', 'commands', 'logs-local.ts'),
+    args: ['--port', String(port), '--data-dir', dir],
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOGS_MAX_MB: '4096' },
+    readyWhen: { line: /listening on/ },
+    readyTimeoutMs: 60_000,
+    onLine: (line) => {
+      const found = /(\d+) log groups?/.exec(line);
+      if (found) groups = found[0];
+    },
+  });
+  const ms = performance.now() - started;
+  // What it holds once it answers: one search of the newest events too.
+  await call(`http://127.0.0.1:${port}`, 'FilterLogEvents', { logGroupName: GROUP, limit: 100 });
+  const peakMb = peakResidentMemoryMb(service.child.pid as number);
+  await service.stop(2000);
+  return { ms, peakMb, groups };
 }
 
 async function main(): Promise<void> {
@@ -221,6 +280,31 @@ async function main(): Promise<void> {
       );
     } finally {
       await logs.stop();
+    }
+
+    // 5. Start-up with 1 GB stored
+    const big = path.join(dir, 'big');
+    const building = performance.now();
+    const built = await buildStore(big, 1024 ** 3);
+    process.stdout.write(
+      `      (built ${fmt(built.fileBytes / 1024 ** 3, 2)} GB, ${fmt(built.events)} events, in ${fmt((performance.now() - building) / 1000, 1)} s)\n`,
+    );
+    const start = await timeStart(big);
+    report(
+      'start-up with 1 GB stored, to listening (s)',
+      `${fmt(start.ms / 1000, 2)} s (${start.groups})`,
+      '< 5 s',
+      start.ms < 5000,
+    );
+    if (start.peakMb === undefined) {
+      process.stdout.write('      (peak memory: read from /proc on Linux only, not measured here)\n');
+    } else {
+      report(
+        'start-up with 1 GB stored, peak memory (MB)',
+        `${fmt(start.peakMb)} MB`,
+        '< 300 MB',
+        start.peakMb < 300,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     process.exit(1);
   });
   for (const line of logs.store.recovery) process.stderr.write(`logs:local: on start, ${line}\n`);
-  const groups = logs.store.groups.size;
+  const groups = logs.store.groupCount();
   process.stdout.write(
     `Local CloudWatch Logs listening on ${logs.endpoint} (data in ${path.relative(REPO_ROOT, dataDir) || dataDir}, ${groups} log group${groups === 1 ? '' : 's'})\n` +
       `Point a client at it: AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=${logs.endpoint}  or  aws logs ... --endpoint-url ${logs.endpoint}\n` +

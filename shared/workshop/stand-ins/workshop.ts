@@ -118,7 +118,7 @@ export async function startWorkshop(options: WorkshopOptions): Promise<RunningWo
     say(
       `ok  local CloudWatch Logs   ${logs.endpoint}  (data in ${path.relative(REPO_ROOT, logs.dataDir ?? '')})`,
     );
-    for (const line of logs.store.recovery) say(`    on start, the logs journal ${line}`);
+    for (const line of logs.store.recovery) say(`    on start, the logs store ${line}`);
 
     let apiPid: number | undefined;
     const shipper = createCheckLogShipper({ endpoint: logs.endpoint, apiPid: () => apiPid });

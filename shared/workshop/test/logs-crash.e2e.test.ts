@@ -4,14 +4,14 @@
  * acknowledged is there exactly once after a restart, and it always starts.
  */
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
 import { freePort } from '../process/ports';
 import { type Service, startService } from '../process/services';
-import { JOURNAL_FILE } from '../stand-ins/logs/journal';
+import { DATABASE_FILE } from '../stand-ins/logs/store';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
 const STREAM = '2026/12/01/[$LATEST]c0ffee';
@@ -145,31 +145,31 @@ it('keeps every acknowledged event exactly once across kill -9 in the middle of 
     await endpoint.exited;
     running = false;
     await Promise.all(writers);
+    const wal = path.join(dir, `${DATABASE_FILE}-wal`);
+    expect(existsSync(wal)).toBe(true);
     if (cycle % 2 === 1) {
-      // A kill rarely lands inside write(2) here; when it does, the journal ends in part of an entry.
-      // Leave one as it would, cut at a random byte, to show the next start copes with it.
-      const entry = `${JSON.stringify({ op: 'put', group: GROUP, stream: STREAM, at: Date.now(), seq: 1e9, events: [[Date.now(), 'torn']] })}\n`;
-      appendFileSync(
-        path.join(dir, JOURNAL_FILE),
-        entry.slice(0, 1 + Math.floor(Math.random() * (entry.length - 2))),
+      // A kill rarely lands inside write(2) here; when it does, the write-ahead log ends in part of a
+      // frame. Leave one as it would (random bytes, cut at a random length): the next start ignores it.
+      const torn = Buffer.from(
+        Array.from({ length: 1 + Math.floor(Math.random() * 4200) }, () => Math.floor(Math.random() * 256)),
       );
+      appendFileSync(wal, torn);
     }
     endpoint = await startEndpoint(port);
     expectExactlyOnce(await allMessages(port), acknowledged);
   }
   expect(acknowledged.size).toBeGreaterThan(0);
-  // The two torn entries left above, and any a kill really left in the middle of write(2): each one cut off.
-  expect(repairs.length).toBeGreaterThanOrEqual(2);
-  expect(repairs.filter((line) => !/cut off an unfinished last entry/.test(line))).toEqual([]);
+  // Nothing to repair or set aside: SQLite's log skips a torn frame by its checksum.
+  expect(repairs).toEqual([]);
 }, 60_000);
 
 it('answers 5xx when the disk is full, keeps nothing half written, and loses nothing it acknowledged', async () => {
   const port = await freePort();
-  await startEndpoint(port, 64);
+  await startEndpoint(port, 256);
   await setUp(port);
   const acknowledged = new Set<string>();
   const statuses: number[] = [];
-  for (let n = 0; n < 40; n++) {
+  for (let n = 0; n < 80; n++) {
     const events = batch(0, n, 10, 'x'.repeat(400));
     const { status, body } = await call(port, 'PutLogEvents', {
       logGroupName: GROUP,
@@ -185,6 +185,7 @@ it('answers 5xx when the disk is full, keeps nothing half written, and loses not
       });
   }
   expect(statuses).toContain(200);
+  expect(statuses).toContain(503);
   expect(statuses.filter((s) => s !== 200).every((s) => s === 503)).toBe(true);
   // A small batch still fits after a big one was refused: the refused one left no bytes behind.
   const small = batch(1, 0, 1);
@@ -194,7 +195,6 @@ it('answers 5xx when the disk is full, keeps nothing half written, and loses not
     logEvents: small,
   });
   if (status === 200) acknowledged.add(small[0]?.message as string);
-  expect(readFileSync(path.join(dir, JOURNAL_FILE), 'utf8').endsWith('\n')).toBe(true);
   for (const service of services.splice(0)) await service.stop(500);
   await startEndpoint(port);
   const found = await allMessages(port);

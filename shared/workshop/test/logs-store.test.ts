@@ -1,12 +1,30 @@
 /**
- * The local endpoint's store, as an attacker and a crash would treat it: torn and damaged journals,
- * operations that must not be journaled, big streams, late batches, and PutLogEvents' partial acceptance.
+ * The local endpoint's store, as an attacker and a crash would treat it: a torn write-ahead log, a file
+ * that is not a database, a second endpoint on the same folder, a folder that is a file, an old journal,
+ * operations that must not leave anything behind, big streams, the size bound, and PutLogEvents' partial
+ * acceptance.
  */
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { JOURNAL_FILE, REJECTED_FILE } from '../stand-ins/logs/journal';
-import { AwsError, LogStore, type StoredEvent } from '../stand-ins/logs/store';
+import { startLocalLogs } from '../stand-ins/logs/server';
+import {
+  AwsError,
+  DATABASE_FILE,
+  type EventRow,
+  LogStore,
+  OLD_JOURNAL_FILE,
+  StoreBusyError,
+} from '../stand-ins/logs/store';
 
 const GROUP = '/aws/lambda/cinq-euros-api-dev-check';
 const DAY = 86_400_000;
@@ -17,8 +35,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const journalOf = () => readFileSync(path.join(dir, JOURNAL_FILE), 'utf8');
-const messages = (store: LogStore) => store.group(GROUP).events.map((e) => e.message);
+const messages = (store: LogStore) => store.messages(GROUP);
 
 function fresh(): LogStore {
   const store = new LogStore(dir, { fsync: false });
@@ -28,59 +45,137 @@ function fresh(): LogStore {
   return store;
 }
 
-describe('the journal on start', () => {
-  it('cuts off a torn last entry, says so, and appends after it cleanly', () => {
+function allRows(store: LogStore, streamId?: number): EventRow[] {
+  const rows: EventRow[] = [];
+  const iterator = store.groupEvents(store.group(GROUP).id, 0, -1, Number.MAX_SAFE_INTEGER);
+  for (let next = iterator.next(); !next.done; next = iterator.next()) {
+    if (streamId === undefined || next.value.stream_id === streamId) rows.push(next.value);
+  }
+  return rows;
+}
+
+describe('the store on start', () => {
+  it('keeps everything across a close, and reads no history to start', () => {
     const store = fresh();
     store.putLogEvents(GROUP, 'a', [{ timestamp: Date.now(), message: 'kept' }]);
     store.close();
-    appendFileSync(path.join(dir, JOURNAL_FILE), '{"op":"put","group":"/aws/lambda/cinq');
     const again = new LogStore(dir, { fsync: false });
-    expect(again.recovery).toEqual([expect.stringMatching(/cut off an unfinished last entry \(37 bytes/)]);
-    expect(journalOf().endsWith('\n')).toBe(true);
+    expect(again.recovery).toEqual([]);
+    expect(messages(again)).toEqual(['kept']);
+    expect(again.storedBytes()).toBe(4 + 26);
+    again.close();
+  });
+
+  it('ignores the torn end of a write-ahead log (a write cut short by a kill) and keeps the rest', () => {
+    const store = fresh();
+    store.putLogEvents(GROUP, 'a', [{ timestamp: Date.now(), message: 'kept' }]);
+    store.close();
+    // What a kill in the middle of a write leaves: bytes that are no valid WAL frame.
+    appendFileSync(
+      path.join(dir, `${DATABASE_FILE}-wal`),
+      Buffer.from('{"op":"put","group":"/aws/lambda/cinq'),
+    );
+    const again = new LogStore(dir, { fsync: false });
     again.putLogEvents(GROUP, 'a', [{ timestamp: Date.now(), message: 'after' }]);
     again.close();
     const third = new LogStore(dir, { fsync: false });
-    expect(third.recovery).toEqual([]);
     expect(messages(third)).toEqual(['kept', 'after']);
     third.close();
   });
 
-  it('sets aside entries it cannot read or apply, keeps the rest, and starts', () => {
-    const store = fresh();
-    store.putLogEvents(GROUP, 'a', [{ timestamp: Date.now(), message: 'one' }]);
+  it('sets aside a file that is not a database, says so, and starts empty', () => {
+    writeFileSync(path.join(dir, DATABASE_FILE), 'not a database at all, '.repeat(200));
+    const store = new LogStore(dir, { fsync: false });
+    expect(store.recovery).toEqual([expect.stringMatching(/could not read .*set it aside as .*unreadable/)]);
+    expect(store.groupCount()).toBe(0);
+    store.createLogGroup(GROUP);
     store.close();
-    appendFileSync(
-      path.join(dir, JOURNAL_FILE),
-      [
-        'not json at all',
-        '{"op":"put","group":"/nope","stream":"a","at":1,"seq":99,"events":[[1,"x"]]}',
-        '{"op":"explode"}',
-        '',
-      ].join('\n'),
-    );
-    const again = new LogStore(dir, { fsync: false });
-    again.putLogEvents(GROUP, 'b', [{ timestamp: Date.now(), message: 'two' }]);
-    expect(again.recovery).toEqual([
-      expect.stringMatching(/set aside 3 journal entries .*line 5.*kept the rest/),
-    ]);
-    const rejected = readFileSync(path.join(dir, REJECTED_FILE), 'utf8').trim().split('\n');
-    expect(rejected.map((line) => JSON.parse(line).line)).toEqual([5, 6, 7]);
-    again.close();
-    const third = new LogStore(dir, { fsync: false });
-    expect(third.recovery).toEqual([]);
-    expect(messages(third)).toEqual(['one', 'two']);
-    third.close();
+    expect(readdirSync(dir).filter((name) => name.includes('unreadable'))).toHaveLength(1);
   });
 
-  it('never journals an operation it refuses', () => {
+  it('leaves an old journal where it is and says it is no longer read (a UTF-8 BOM in it changes nothing)', () => {
+    writeFileSync(
+      path.join(dir, OLD_JOURNAL_FILE),
+      `\uFEFF${JSON.stringify({ op: 'createGroup', name: GROUP, at: 1 })}\n`,
+    );
+    const store = new LogStore(dir, { fsync: false });
+    expect(store.recovery).toEqual([expect.stringMatching(/journal\.ndjson.*not read any more/)]);
+    store.createLogGroup(GROUP);
+    store.close();
+    expect(existsSync(path.join(dir, OLD_JOURNAL_FILE))).toBe(true);
+  });
+
+  it('refuses a data folder that is a file, saying what to do (not a raw EEXIST)', async () => {
+    const file = path.join(dir, 'logs');
+    writeFileSync(file, 'a file');
+    expect(() => new LogStore(file)).toThrow(/is a file, not a folder.*--data-dir/);
+    expect(() => new LogStore(path.join(file, 'below'))).toThrow(/is a file, not a folder/);
+    await expect(startLocalLogs({ port: 0, dataDir: file })).rejects.toThrow(/is a file, not a folder/);
+  });
+});
+
+describe('one endpoint per data folder', () => {
+  it('refuses a second store on the same folder and names the first', () => {
+    const first = new LogStore(dir, { fsync: false, owner: 'port 4599' });
+    first.createLogGroup(GROUP);
+    expect(() => new LogStore(dir, { fsync: false })).toThrow(StoreBusyError);
+    expect(() => new LogStore(dir, { fsync: false })).toThrow(
+      new RegExp(`already uses .*pid ${process.pid} \\(port 4599\\).*--data-dir`),
+    );
+    first.close();
+    const second = new LogStore(dir, { fsync: false });
+    expect(second.groupCount()).toBe(1);
+    second.close();
+  });
+
+  it('opens a folder whose holder was killed with SIGKILL', async () => {
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { DatabaseSync } = require('node:sqlite');
+         const db = new DatabaseSync(${JSON.stringify(path.join(dir, DATABASE_FILE))});
+         db.exec('PRAGMA locking_mode = EXCLUSIVE'); db.exec('PRAGMA journal_mode = WAL');
+         db.exec('BEGIN IMMEDIATE'); db.exec('CREATE TABLE held (x)'); db.exec('COMMIT');
+         console.log('holding'); setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
+    expect(() => new LogStore(dir, { fsync: false })).toThrow(StoreBusyError);
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.once('exit', resolve));
+    const store = new LogStore(dir, { fsync: false });
+    store.createLogGroup(GROUP);
+    store.close();
+  });
+});
+
+describe('changes', () => {
+  it('leaves nothing behind of an operation it refuses', () => {
     const store = fresh();
-    const before = journalOf();
     expect(() => store.createLogGroup(GROUP)).toThrow(AwsError);
     expect(() => store.createLogStream('/nope', 'x')).toThrow(AwsError);
     expect(() => store.deleteLogStream(GROUP, 'nope')).toThrow(AwsError);
     expect(() => store.putLogEvents(GROUP, 'a', [{ timestamp: 1, message: '' }])).toThrow(AwsError);
     expect(() => store.setRetention(GROUP, 2)).toThrow(AwsError);
-    expect(journalOf()).toBe(before);
+    store.close();
+    const again = new LogStore(dir, { fsync: false });
+    expect(again.groups().map((g) => g.name)).toEqual([GROUP]);
+    expect(again.streams(again.group(GROUP).id).map((s) => s.name)).toEqual(['a', 'b']);
+    expect(messages(again)).toEqual([]);
+    expect(again.group(GROUP).retentionInDays).toBeUndefined();
+    again.close();
+  });
+
+  it('answers durable() only once the changes are committed, and tells live readers after that', async () => {
+    const store = fresh();
+    const seen: string[] = [];
+    store.on('ingested', (batch) => seen.push(...batch.events.map((e) => e.message)));
+    store.putLogEvents(GROUP, 'a', [{ timestamp: Date.now(), message: 'one' }]);
+    expect(seen).toEqual([]);
+    await store.durable();
+    expect(seen).toEqual(['one']);
     store.close();
   });
 });
@@ -98,12 +193,13 @@ describe('big streams', () => {
     }
     store.putLogEvents(GROUP, 'a', [{ timestamp: now, message: 'in a' }], now);
     store.deleteLogStream(GROUP, 'a');
-    expect(store.group(GROUP).events).toHaveLength(140_000);
+    expect(allRows(store)).toHaveLength(140_000);
     store.close();
     const again = new LogStore(dir, { fsync: false });
     expect(again.recovery).toEqual([]);
-    expect(again.group(GROUP).streams.has('a')).toBe(false);
-    expect(again.group(GROUP).events).toHaveLength(140_000);
+    expect(() => again.stream(GROUP, 'a')).toThrow(AwsError);
+    expect(allRows(again)).toHaveLength(140_000);
+    expect(again.group(GROUP).storedBytes).toBe(again.stream(GROUP, 'b').storedBytes);
     again.close();
   });
 
@@ -118,6 +214,7 @@ describe('big streams', () => {
       seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
       return seed / 2 ** 31;
     };
+    let total = 0;
     for (let batch = 0; batch < 200; batch++) {
       const start = now - Math.floor(random() * 3_600_000);
       let at = start;
@@ -125,16 +222,66 @@ describe('big streams', () => {
         at += Math.floor(random() * 3);
         return { timestamp: at, message: `${batch}-${i}` };
       });
+      total += events.length;
       store.putLogEvents(GROUP, random() < 0.5 ? 'a' : 'b', events, now);
     }
-    const sorted = (events: readonly StoredEvent[]) =>
-      [...events].sort((x, y) => x.timestamp - y.timestamp || x.seq - y.seq);
-    const group = store.group(GROUP);
-    expect(group.events).toEqual(sorted(group.events));
-    for (const stream of group.streams.values()) expect(stream.events).toEqual(sorted(stream.events));
-    expect(group.events.length).toBe(
-      (group.streams.get('a')?.events.length ?? 0) + (group.streams.get('b')?.events.length ?? 0),
-    );
+    const sorted = (rows: readonly EventRow[]) =>
+      [...rows].sort((x, y) => x.timestamp - y.timestamp || x.seq - y.seq);
+    const rows = allRows(store);
+    expect(rows).toHaveLength(total);
+    expect(rows).toEqual(sorted(rows));
+    const a = store.stream(GROUP, 'a');
+    const inA = store.streamEvents(a.id, 0, Number.MAX_SAFE_INTEGER, 0, total);
+    expect(inA).toEqual(sorted(inA));
+    expect(inA).toHaveLength(a.eventCount);
+  });
+});
+
+describe('the size bound', () => {
+  it('expires the oldest events first, keeps the newest, and stays under the bound across a restart', () => {
+    const maxBytes = 200_000;
+    const store = new LogStore(dir, { fsync: false, maxBytes });
+    store.createLogGroup(GROUP);
+    store.createLogStream(GROUP, 'a');
+    const now = Date.now();
+    for (let batch = 0; batch < 100; batch++) {
+      const events = Array.from({ length: 10 }, (_, i) => ({
+        timestamp: now - 100_000 + batch * 100 + i,
+        message: `${batch}-${i} ${'x'.repeat(974)}`,
+      }));
+      store.putLogEvents(GROUP, 'a', events, now);
+      expect(store.storedBytes()).toBeLessThanOrEqual(maxBytes);
+    }
+    const kept = messages(store).map((m) => m.split(' ')[0]);
+    expect(kept.length).toBeGreaterThan(100);
+    expect(kept.length).toBeLessThan(200);
+    expect(kept[kept.length - 1]).toBe('99-9');
+    // What is left is the newest, in one piece: nothing newer was expired before something older.
+    const first = kept[0] as string;
+    const [b, i] = first.split('-').map(Number) as [number, number];
+    expect(kept.length).toBe((99 - b) * 10 + (10 - i));
+    expect(store.group(GROUP).storedBytes).toBe(store.storedBytes());
+    expect(store.stream(GROUP, 'a').eventCount).toBe(kept.length);
+    store.close();
+    const again = new LogStore(dir, { fsync: false, maxBytes });
+    expect(again.storedBytes()).toBeLessThanOrEqual(maxBytes);
+    expect(messages(again)).toHaveLength(kept.length);
+    again.close();
+    expect(statSync(path.join(dir, DATABASE_FILE)).size).toBeLessThan(20 * maxBytes);
+  });
+
+  it('reads LOGS_MAX_MB, and refuses one that is not a size', () => {
+    expect(new LogStore(undefined, {}).maxBytes).toBe(1024 * 1024 * 1024);
+    const saved = process.env.LOGS_MAX_MB;
+    try {
+      process.env.LOGS_MAX_MB = '2';
+      expect(new LogStore(undefined).maxBytes).toBe(2 * 1024 * 1024);
+      process.env.LOGS_MAX_MB = 'lots';
+      expect(() => new LogStore(undefined)).toThrow(/LOGS_MAX_MB=lots is not a size in MB/);
+    } finally {
+      if (saved === undefined) delete process.env.LOGS_MAX_MB;
+      else process.env.LOGS_MAX_MB = saved;
+    }
   });
 });
 
@@ -184,33 +331,13 @@ describe('PutLogEvents: partial acceptance, as AWS documents it', () => {
     store.close();
   });
 
-  it('stores nothing and journals nothing when every event is rejected', () => {
+  it('stores nothing when every event is rejected', () => {
     const store = fresh();
-    const before = journalOf();
     expect(store.putLogEvents(GROUP, 'a', [{ timestamp: now + DAY, message: 'future' }], now)).toEqual({
       accepted: 0,
       rejectedLogEventsInfo: { tooNewLogEventStartIndex: 0 },
     });
-    expect(journalOf()).toBe(before);
-    store.close();
-  });
-});
-
-describe('a journal written by hand', () => {
-  it('is read back as written', () => {
-    writeFileSync(
-      path.join(dir, JOURNAL_FILE),
-      `${[
-        { op: 'createGroup', name: GROUP, at: 1 },
-        { op: 'createStream', group: GROUP, name: 'a', at: 1 },
-        { op: 'put', group: GROUP, stream: 'a', at: 2, seq: 0, events: [[2, 'hello']] },
-      ]
-        .map((entry) => JSON.stringify(entry))
-        .join('\n')}\n`,
-    );
-    const store = new LogStore(dir, { fsync: false });
-    expect(store.recovery).toEqual([]);
-    expect(messages(store)).toEqual(['hello']);
+    expect(messages(store)).toEqual([]);
     store.close();
   });
 });

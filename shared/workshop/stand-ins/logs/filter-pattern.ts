@@ -318,7 +318,8 @@ function select(document: unknown, path: (string | number)[]): { found: boolean;
   for (const step of path) {
     if (current === null || typeof current !== 'object') return { found: false, value: undefined };
     const container = current as Record<string | number, unknown>;
-    if (!(step in container)) return { found: false, value: undefined };
+    // Own members only: `$.constructor` or `$.__proto__` must not find what every object inherits.
+    if (!Object.hasOwn(container, step)) return { found: false, value: undefined };
     current = container[step];
   }
   return { found: true, value: current };

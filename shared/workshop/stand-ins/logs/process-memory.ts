@@ -7,18 +7,30 @@
  */
 import { readFileSync } from 'node:fs';
 
+function statusFigureMb(pid: number, field: string, platform: NodeJS.Platform): number | undefined {
+  if (platform !== 'linux') return undefined;
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Resident memory of a process now, in MB; undefined but on Linux, where /proc tells it. */
 export function residentMemoryMb(
   pid: number,
   platform: NodeJS.Platform = process.platform,
 ): number | undefined {
-  if (platform !== 'linux') return undefined;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
+  return statusFigureMb(pid, 'VmRSS', platform);
+}
+
+/** The most resident memory a process has used since it started, in MB (Linux only, as above). */
+export function peakResidentMemoryMb(
+  pid: number,
+  platform: NodeJS.Platform = process.platform,
+): number | undefined {
+  return statusFigureMb(pid, 'VmHWM', platform);
 }
 
 /**

@@ -13,17 +13,19 @@ import { claimDataFolder, LOCAL_DATA_PATH } from '../../env';
 import { LOOPBACK } from '../../process/ports';
 import { encodeEvent, encodeException } from './event-stream';
 import { compileFilterPattern, FilterPatternError, type Matcher } from './filter-pattern';
+import { validateInput } from './shapes';
 import {
   ACCOUNT_ID,
   AwsError,
+  dataFolderProblem,
+  type EventRow,
   eventId,
   groupArn,
   type IngestedBatch,
   type LogGroup,
   LogStore,
-  lowerBound,
   MAX_BATCH_BYTES,
-  RETENTION_DAYS,
+  StoreBusyError,
   type StoredEvent,
 } from './store';
 
@@ -39,10 +41,18 @@ const MAX_RESPONSE_BYTES = 1_048_576;
 export const MAX_PUT_BODY_BYTES = 6 * MAX_BATCH_BYTES + 10_000 * 64;
 export const MAX_OTHER_BODY_BYTES = 256 * 1024;
 /**
+ * Bodies being received, all requests together, are held to this: past it a request is refused
+ * (ThrottlingException, which the SDK and the shipper retry) instead of the endpoint growing with every
+ * slow client. Ten of the largest PutLogEvents bodies fit at once.
+ */
+export const MAX_BODIES_IN_FLIGHT_BYTES = 10 * MAX_PUT_BODY_BYTES;
+/**
  * FilterLogEvents reads for at most this long, then answers with what it found and a nextToken, as AWS
  * does on big groups: one search never holds the endpoint (and, under npm start, S3 and the site) for long.
+ * The clock is read after every event, so one slow event (a JSON filter over a 1 MB message) is the most
+ * a page runs past it.
  */
-const SEARCH_BUDGET_MS = 50;
+export const SEARCH_BUDGET_MS = 50;
 /** The operations that change the store. */
 const CHANGES = new Set([
   'CreateLogGroup',
@@ -56,6 +66,12 @@ const CHANGES = new Set([
 const THREE_HOURS_MS = 3 * 3600_000;
 /** AWS sends at most this many events per Live Tail update, and samples above it. */
 const LIVE_UPDATE_MAX_EVENTS = 500;
+/** AWS's quota: concurrent Live Tail sessions per account and Region. */
+export const MAX_LIVE_SESSIONS = 15;
+/** Events a session holds between two updates; above it, it keeps an even sample (it is sampled anyway). */
+const LIVE_PENDING_MAX_EVENTS = 4 * LIVE_UPDATE_MAX_EVENTS;
+/** What a session may have written and its reader not yet taken: past it, the session is cut. */
+export const LIVE_MAX_UNREAD_BYTES = 4 * MAX_RESPONSE_BYTES;
 
 export interface LogsServerOptions {
   readonly store: LogStore;
@@ -74,30 +90,6 @@ function invalid(message: string): AwsError {
   return new AwsError('InvalidParameterException', message);
 }
 
-function optionalString(input: Input, key: string): string | undefined {
-  const value = input[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(`${key} must be a string.`);
-  return value;
-}
-
-function optionalNumber(input: Input, key: string): number | undefined {
-  const value = input[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${key} must be a number.`);
-  return value;
-}
-
-function limitOf(input: Input, max: number): number {
-  const limit = optionalNumber(input, 'limit') ?? max;
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw invalid(
-      `1 validation error detected: Value '${limit}' at 'limit' failed to satisfy constraint: Member must have value between 1 and ${max}`,
-    );
-  }
-  return limit;
-}
-
 /** A log group's name from a name or an ARN (with or without the trailing ":*"). */
 function nameFromIdentifier(identifier: string): string {
   const match = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(identifier);
@@ -105,20 +97,29 @@ function nameFromIdentifier(identifier: string): string {
 }
 
 function groupOf(store: LogStore, input: Input): LogGroup {
-  const name = optionalString(input, 'logGroupName');
-  const identifier = optionalString(input, 'logGroupIdentifier');
+  const name = input.logGroupName as string | undefined;
+  const identifier = input.logGroupIdentifier as string | undefined;
   if (name && identifier) throw invalid('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
   if (!name && !identifier) throw invalid('Either logGroupName or logGroupIdentifier must be given.');
   return store.group(name ?? nameFromIdentifier(identifier as string));
 }
 
+/** A matcher that never throws: a message it cannot evaluate (too deep to walk, say) does not match. */
 function matcherOf(pattern: string | undefined): Matcher {
+  let matches: Matcher;
   try {
-    return compileFilterPattern(pattern);
+    matches = compileFilterPattern(pattern);
   } catch (error) {
     if (error instanceof FilterPatternError) throw invalid(error.message);
     throw error;
   }
+  return (message) => {
+    try {
+      return matches(message);
+    } catch {
+      return false;
+    }
+  };
 }
 
 function encodeToken(value: unknown): string {
@@ -128,66 +129,77 @@ function encodeToken(value: unknown): string {
 function decodeToken<T>(token: string, check: (value: T) => boolean): T {
   try {
     const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as T;
-    if (check(value)) return value;
+    if (value !== null && typeof value === 'object' && check(value)) return value;
   } catch {
     // fall through
   }
   throw invalid('The specified nextToken is invalid.');
 }
 
-function streamFilter(input: Input): (stream: string) => boolean {
-  const names = input.logStreamNames;
-  const prefix = optionalString(input, 'logStreamNamePrefix');
+/** Which stream ids of the group pass logStreamNames / logStreamNamePrefix (undefined: every one). */
+function streamIdsOf(store: LogStore, group: LogGroup, input: Input): Set<number> | undefined {
+  const names = input.logStreamNames as string[] | undefined;
+  const prefix = input.logStreamNamePrefix as string | undefined;
   if (names !== undefined && prefix !== undefined) {
     throw invalid('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');
   }
-  if (names !== undefined) {
-    if (!Array.isArray(names) || names.length === 0 || names.length > 100) {
-      throw invalid('logStreamNames must list between 1 and 100 stream names.');
-    }
-    const set = new Set(names as string[]);
-    return (stream) => set.has(stream);
-  }
-  if (prefix) return (stream) => stream.startsWith(prefix);
-  return () => true;
+  if (names === undefined && prefix === undefined) return undefined;
+  const wanted = names ? new Set(names) : undefined;
+  return new Set(
+    store
+      .streams(group.id)
+      .filter((s) => (wanted ? wanted.has(s.name) : s.name.startsWith(prefix as string)))
+      .map((s) => s.id),
+  );
 }
+
+const isCursor = (v: { g?: unknown; t?: unknown; s?: unknown }) =>
+  typeof v.g === 'string' && Number.isSafeInteger(v.t) && Number.isSafeInteger(v.s);
 
 function filterLogEvents(store: LogStore, input: Input) {
   const group = groupOf(store, input);
-  const inStream = streamFilter(input);
-  const matches = matcherOf(optionalString(input, 'filterPattern'));
-  const limit = limitOf(input, 10_000);
-  const startTime = optionalNumber(input, 'startTime') ?? 0;
-  const endTime = optionalNumber(input, 'endTime') ?? Number.MAX_SAFE_INTEGER;
-  const token = optionalString(input, 'nextToken');
+  const inStreams = streamIdsOf(store, group, input);
+  const matches = matcherOf(input.filterPattern as string | undefined);
+  const limit = (input.limit as number | undefined) ?? 10_000;
+  const startTime = (input.startTime as number | undefined) ?? 0;
+  const endTime = (input.endTime as number | undefined) ?? Number.MAX_SAFE_INTEGER;
+  const token = input.nextToken as string | undefined;
   const cursor = token
-    ? decodeToken<{ g: string; t: number; s: number }>(
-        token,
-        (v) => v.g === group.name && typeof v.t === 'number' && typeof v.s === 'number',
-      )
+    ? decodeToken<{ g: string; t: number; s: number }>(token, (v) => isCursor(v) && v.g === group.name)
     : undefined;
-  const events = group.events;
-  let i = cursor ? lowerBound(events, cursor.t, cursor.s) : lowerBound(events, startTime);
-  const found: StoredEvent[] = [];
+  const names = new Map(store.streams(group.id).map((s) => [s.id, s.name]));
+  const found: EventRow[] = [];
   let bytes = 0;
   const deadline = performance.now() + SEARCH_BUDGET_MS;
-  for (let read = 0; i < events.length; i++, read++) {
-    const event = events[i] as StoredEvent;
-    if (event.timestamp > endTime) break;
-    if (found.length >= limit || bytes >= MAX_RESPONSE_BYTES) break;
-    if ((read & 255) === 255 && performance.now() > deadline) break;
-    if (event.timestamp < startTime || !inStream(event.stream) || !matches(event.message)) continue;
+  let last: { timestamp: number; seq: number } | undefined;
+  let more = false;
+  const rows = store.groupEvents(
+    group.id,
+    cursor ? Math.max(cursor.t, startTime) : startTime,
+    cursor && cursor.t >= startTime ? cursor.s : -1,
+    endTime,
+  );
+  for (;;) {
+    if (found.length >= limit || bytes >= MAX_RESPONSE_BYTES || performance.now() > deadline) {
+      more = !rows.next().done;
+      break;
+    }
+    const next = rows.next();
+    if (next.done) break;
+    const event = next.value;
+    last = event;
+    if (inStreams && !inStreams.has(event.stream_id)) continue;
+    if (!matches(event.message)) continue;
     found.push(event);
     bytes += Buffer.byteLength(event.message) + 100;
   }
-  const more = i < events.length && (events[i] as StoredEvent).timestamp <= endTime;
-  const last = events[i - 1];
+  rows.return?.();
   return {
     events: found.map((e) => ({
-      logStreamName: e.stream,
+      logStreamName: names.get(e.stream_id),
       timestamp: e.timestamp,
       message: e.message,
-      ingestionTime: e.ingestionTime,
+      ingestionTime: e.ingestion_time,
       eventId: eventId(e),
     })),
     searchedLogStreams: [],
@@ -197,15 +209,13 @@ function filterLogEvents(store: LogStore, input: Input) {
 
 function getLogEvents(store: LogStore, input: Input) {
   const group = groupOf(store, input);
-  const stream = store.stream(group.name, optionalString(input, 'logStreamName'));
-  const limit = limitOf(input, 10_000);
-  const startTime = optionalNumber(input, 'startTime') ?? 0;
-  const endTime = optionalNumber(input, 'endTime') ?? Number.MAX_SAFE_INTEGER;
+  const stream = store.stream(group.name, input.logStreamName as string);
+  const limit = (input.limit as number | undefined) ?? 10_000;
+  const startTime = (input.startTime as number | undefined) ?? 0;
+  const endTime = (input.endTime as number | undefined) ?? Number.MAX_SAFE_INTEGER;
   // Events in [startTime, endTime): the positions in this list are what the tokens carry.
-  const from = lowerBound(stream.events, startTime);
-  const to = lowerBound(stream.events, endTime);
-  const count = Math.max(0, to - from);
-  const token = optionalString(input, 'nextToken');
+  const count = store.countStreamEvents(stream.id, startTime, endTime);
+  const token = input.nextToken as string | undefined;
   let first: number;
   let last: number;
   if (token) {
@@ -226,11 +236,26 @@ function getLogEvents(store: LogStore, input: Input) {
     last = count;
     first = Math.max(0, count - limit);
   }
+  const rows = store.streamEvents(stream.id, startTime, endTime, first, last - first);
+  // At most 1 MB an answer, as AWS: a page read backwards (the default, or a "b/" token) keeps its latest
+  // events, one read forwards its earliest; the tokens follow what was kept.
+  const backwards = token ? token.startsWith('b') : input.startFromHead !== true;
+  let bytes = 0;
+  let kept = 0;
+  while (kept < rows.length) {
+    const row = rows[backwards ? rows.length - 1 - kept : kept] as EventRow;
+    bytes += Buffer.byteLength(row.message) + 100;
+    if (bytes > MAX_RESPONSE_BYTES && kept > 0) break;
+    kept++;
+  }
+  if (backwards) first = last - kept;
+  else last = first + kept;
+  const page = backwards ? rows.slice(rows.length - kept) : rows.slice(0, kept);
   return {
-    events: stream.events.slice(from + first, from + last).map((e) => ({
+    events: page.map((e) => ({
       timestamp: e.timestamp,
       message: e.message,
-      ingestionTime: e.ingestionTime,
+      ingestionTime: e.ingestion_time,
     })),
     nextForwardToken: `f/${String(last).padStart(20, '0')}`,
     nextBackwardToken: `b/${String(first).padStart(20, '0')}`,
@@ -238,115 +263,106 @@ function getLogEvents(store: LogStore, input: Input) {
 }
 
 function describeLogGroups(store: LogStore, input: Input, region: string) {
-  const prefix = optionalString(input, 'logGroupNamePrefix');
-  const pattern = optionalString(input, 'logGroupNamePattern');
+  const prefix = input.logGroupNamePrefix as string | undefined;
+  const pattern = input.logGroupNamePattern as string | undefined;
   if (prefix && pattern)
     throw invalid('logGroupNamePrefix and logGroupNamePattern are mutually exclusive parameters.');
-  const limit = limitOf(input, 50);
-  const token = optionalString(input, 'nextToken');
-  const after = token ? decodeToken<{ after: string }>(token, (v) => typeof v.after === 'string').after : '';
-  const names = [...store.groups.keys()]
+  const limit = (input.limit as number | undefined) ?? 50;
+  const token = input.nextToken as string | undefined;
+  const after = token ? decodeToken<{ after: unknown }>(token, (v) => typeof v.after === 'string').after : '';
+  const groups = store
+    .groups(after as string)
     .filter(
-      (n) =>
-        (!prefix || n.startsWith(prefix)) && (!pattern || n.toLowerCase().includes(pattern.toLowerCase())),
-    )
-    .filter((n) => n > after)
-    .sort();
-  const page = names.slice(0, limit);
+      (g) =>
+        (!prefix || g.name.startsWith(prefix)) &&
+        (!pattern || g.name.toLowerCase().includes(pattern.toLowerCase())),
+    );
+  const page = groups.slice(0, limit);
   return {
-    logGroups: page.map((name) => {
-      const group = store.group(name);
-      return {
-        logGroupName: name,
-        creationTime: group.creationTime,
-        metricFilterCount: 0,
-        arn: `${groupArn(region, name)}:*`,
-        logGroupArn: groupArn(region, name),
-        storedBytes: group.storedBytes,
-        ...(group.retentionInDays ? { retentionInDays: group.retentionInDays } : {}),
-        logGroupClass: 'STANDARD',
-      };
-    }),
-    ...(names.length > limit ? { nextToken: encodeToken({ after: page[page.length - 1] }) } : {}),
+    logGroups: page.map((group) => ({
+      logGroupName: group.name,
+      creationTime: group.creationTime,
+      metricFilterCount: 0,
+      arn: `${groupArn(region, group.name)}:*`,
+      logGroupArn: groupArn(region, group.name),
+      storedBytes: group.storedBytes,
+      ...(group.retentionInDays ? { retentionInDays: group.retentionInDays } : {}),
+      logGroupClass: 'STANDARD',
+    })),
+    ...(groups.length > limit ? { nextToken: encodeToken({ after: page[page.length - 1]?.name }) } : {}),
   };
 }
 
 function describeLogStreams(store: LogStore, input: Input, region: string) {
   const group = groupOf(store, input);
-  const prefix = optionalString(input, 'logStreamNamePrefix');
-  const orderBy = optionalString(input, 'orderBy') ?? 'LogStreamName';
-  if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
-    throw invalid(`orderBy must be LogStreamName or LastEventTime, not ${orderBy}.`);
-  }
+  const prefix = input.logStreamNamePrefix as string | undefined;
+  const orderBy = (input.orderBy as string | undefined) ?? 'LogStreamName';
   if (prefix && orderBy === 'LastEventTime')
     throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');
-  const limit = limitOf(input, 50);
-  const token = optionalString(input, 'nextToken');
-  const offset = token ? decodeToken<{ o: number }>(token, (v) => Number.isInteger(v.o) && v.o >= 0).o : 0;
-  const lastEventTime = (name: string) => {
-    const events = group.streams.get(name)?.events ?? [];
-    return events[events.length - 1]?.timestamp ?? 0;
-  };
-  const names = [...group.streams.keys()].filter((n) => !prefix || n.startsWith(prefix));
-  names.sort(
-    orderBy === 'LogStreamName'
-      ? undefined
-      : (a, b) => lastEventTime(a) - lastEventTime(b) || (a < b ? -1 : 1),
-  );
-  if (input.descending === true) names.reverse();
-  const page = names.slice(offset, offset + limit);
+  const limit = (input.limit as number | undefined) ?? 50;
+  const token = input.nextToken as string | undefined;
+  const offset = token
+    ? (decodeToken<{ o: unknown }>(token, (v) => Number.isSafeInteger(v.o) && (v.o as number) >= 0)
+        .o as number)
+    : 0;
+  const streams = store.streams(group.id).filter((s) => !prefix || s.name.startsWith(prefix));
+  if (orderBy === 'LastEventTime') {
+    streams.sort(
+      (a, b) => (a.lastEventTimestamp ?? 0) - (b.lastEventTimestamp ?? 0) || (a.name < b.name ? -1 : 1),
+    );
+  }
+  if (input.descending === true) streams.reverse();
+  const page = streams.slice(offset, offset + limit);
   return {
-    logStreams: page.map((name) => {
-      const stream = group.streams.get(name);
-      if (!stream) throw new Error(`stream ${name} vanished`);
-      const first = stream.events[0];
-      const last = stream.events[stream.events.length - 1];
+    logStreams: page.map((stream) => {
+      const first = stream.eventCount > 0 ? store.firstEventTimestamp(stream.id) : undefined;
       return {
-        logStreamName: name,
+        logStreamName: stream.name,
         creationTime: stream.creationTime,
-        ...(first ? { firstEventTimestamp: first.timestamp } : {}),
-        ...(last ? { lastEventTimestamp: last.timestamp } : {}),
+        ...(first !== undefined ? { firstEventTimestamp: first } : {}),
+        ...(stream.eventCount > 0 && stream.lastEventTimestamp !== undefined
+          ? { lastEventTimestamp: stream.lastEventTimestamp }
+          : {}),
         ...(stream.lastIngestionTime ? { lastIngestionTime: stream.lastIngestionTime } : {}),
-        uploadSequenceToken: String(stream.events.length).padStart(20, '0'),
-        arn: `${groupArn(region, group.name)}:log-stream:${name}`,
+        uploadSequenceToken: String(stream.eventCount).padStart(20, '0'),
+        arn: `${groupArn(region, group.name)}:log-stream:${stream.name}`,
         storedBytes: 0,
       };
     }),
-    ...(offset + limit < names.length ? { nextToken: encodeToken({ o: offset + limit }) } : {}),
+    ...(offset + limit < streams.length ? { nextToken: encodeToken({ o: offset + limit }) } : {}),
   };
 }
 
 function handle(store: LogStore, operation: string, input: Input, region: string): unknown {
   switch (operation) {
     case 'CreateLogGroup':
-      store.createLogGroup(input.logGroupName);
+      store.createLogGroup(input.logGroupName as string);
       return {};
     case 'CreateLogStream':
-      store.createLogStream(input.logGroupName, input.logStreamName);
+      store.createLogStream(input.logGroupName as string, input.logStreamName as string);
       return {};
     case 'DeleteLogGroup':
-      store.deleteLogGroup(input.logGroupName);
+      store.deleteLogGroup(input.logGroupName as string);
       return {};
     case 'DeleteLogStream':
-      store.deleteLogStream(input.logGroupName, input.logStreamName);
+      store.deleteLogStream(input.logGroupName as string, input.logStreamName as string);
       return {};
     case 'PutRetentionPolicy':
-      if (!(RETENTION_DAYS as readonly unknown[]).includes(input.retentionInDays)) {
-        throw invalid(
-          `1 validation error detected: Value '${String(input.retentionInDays)}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
-        );
-      }
-      store.setRetention(input.logGroupName, input.retentionInDays);
+      store.setRetention(input.logGroupName as string, input.retentionInDays as number);
       return {};
     case 'DeleteRetentionPolicy':
-      store.setRetention(input.logGroupName, null);
+      store.setRetention(input.logGroupName as string, null);
       return {};
     case 'DescribeLogGroups':
       return describeLogGroups(store, input, region);
     case 'DescribeLogStreams':
       return describeLogStreams(store, input, region);
     case 'PutLogEvents': {
-      const result = store.putLogEvents(input.logGroupName, input.logStreamName, input.logEvents);
+      const result = store.putLogEvents(
+        input.logGroupName as string,
+        input.logStreamName as string,
+        input.logEvents as { timestamp: number; message: string }[],
+      );
       return {
         nextSequenceToken: String(Date.now()).padStart(20, '0'),
         ...(result.rejectedLogEventsInfo ? { rejectedLogEventsInfo: result.rejectedLogEventsInfo } : {}),
@@ -369,24 +385,27 @@ interface LiveSessionOptions {
   readonly region: string;
   readonly updateIntervalMs: number;
   readonly maxSessionMs: number;
+  /** The sessions open now; at most MAX_LIVE_SESSIONS. */
+  readonly sessions: Set<ServerResponse>;
 }
 
-/** StartLiveTail: validates, then streams a sessionStart and one sessionUpdate per interval until closed. */
+/**
+ * StartLiveTail: checks everything first (input already validated for shape), then streams a sessionStart
+ * and one sessionUpdate per interval until closed. At most MAX_LIVE_SESSIONS at once, as AWS; a session
+ * whose reader does not keep up is cut, and what waits for the next update is a bounded, even sample.
+ */
 function startLiveTail(
   input: Input,
   res: ServerResponse,
   requestId: string,
   options: LiveSessionOptions,
 ): void {
-  const { store } = options;
-  const identifiers = input.logGroupIdentifiers;
-  if (!Array.isArray(identifiers) || identifiers.length < 1 || identifiers.length > 10) {
-    throw invalid('logGroupIdentifiers must list between 1 and 10 log group ARNs.');
-  }
+  const { store, sessions } = options;
+  const identifiers = input.logGroupIdentifiers as string[];
   const groups = new Map<string, string>();
   for (const identifier of identifiers) {
-    if (typeof identifier !== 'string' || identifier.endsWith('*')) {
-      throw invalid(`${String(identifier)} is not a log group ARN: it can't end with an asterisk (*).`);
+    if (identifier.endsWith('*')) {
+      throw invalid(`${identifier} is not a log group ARN: it can't end with an asterisk (*).`);
     }
     groups.set(store.group(nameFromIdentifier(identifier)).name, identifier);
   }
@@ -399,11 +418,19 @@ function startLiveTail(
       'logStreamNames and logStreamNamePrefixes need exactly one log group in logGroupIdentifiers.',
     );
   }
-  const pattern = optionalString(input, 'logEventFilterPattern');
+  const pattern = input.logEventFilterPattern as string | undefined;
   const matches = matcherOf(pattern);
+  if (sessions.size >= MAX_LIVE_SESSIONS) {
+    throw new AwsError(
+      'LimitExceededException',
+      `You have reached the maximum number of concurrent Live Tail sessions (${MAX_LIVE_SESSIONS}). Close one and start again.`,
+    );
+  }
+  const nameSet = names ? new Set(names) : undefined;
   const inStream = (stream: string) =>
-    names ? names.includes(stream) : prefixes ? prefixes.some((p) => stream.startsWith(p)) : true;
+    nameSet ? nameSet.has(stream) : prefixes ? prefixes.some((p) => stream.startsWith(p)) : true;
 
+  sessions.add(res);
   res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': requestId });
   res.write(
     encodeEvent('sessionStart', {
@@ -416,24 +443,42 @@ function startLiveTail(
     }),
   );
   let pending: { group: string; event: StoredEvent }[] = [];
+  // Above LIVE_PENDING_MAX_EVENTS, every `stride`-th matching event is kept (halving the kept ones).
+  let stride = 1;
+  let seen = 0;
   const onIngested = (batch: IngestedBatch) => {
     if (!groups.has(batch.group)) return;
     for (const event of batch.events) {
-      if (inStream(event.stream) && matches(event.message)) pending.push({ group: batch.group, event });
+      if (!inStream(event.stream) || !matches(event.message)) continue;
+      if (seen++ % stride !== 0) continue;
+      pending.push({ group: batch.group, event });
+      if (pending.length >= LIVE_PENDING_MAX_EVENTS) {
+        pending = pending.filter((_, i) => i % 2 === 0);
+        stride *= 2;
+      }
     }
   };
   store.on('ingested', onIngested);
   const update = () => {
+    if (res.writableLength > LIVE_MAX_UNREAD_BYTES) {
+      // The reader is not reading: cut the session rather than hold its updates in memory.
+      res.destroy();
+      return;
+    }
     const taken = pending;
+    const sampled = taken.length > LIVE_UPDATE_MAX_EVENTS || stride > 1;
     pending = [];
-    const sampled = taken.length > LIVE_UPDATE_MAX_EVENTS;
+    stride = 1;
+    seen = 0;
     // Above the limit AWS samples: keep an even spread, as a reader of a sampled session would see.
-    const kept = sampled
-      ? Array.from(
-          { length: LIVE_UPDATE_MAX_EVENTS },
-          (_, i) => taken[Math.floor((i * taken.length) / LIVE_UPDATE_MAX_EVENTS)] as (typeof taken)[number],
-        )
-      : taken;
+    const kept =
+      taken.length > LIVE_UPDATE_MAX_EVENTS
+        ? Array.from(
+            { length: LIVE_UPDATE_MAX_EVENTS },
+            (_, i) =>
+              taken[Math.floor((i * taken.length) / LIVE_UPDATE_MAX_EVENTS)] as (typeof taken)[number],
+          )
+        : taken;
     res.write(
       encodeEvent('sessionUpdate', {
         sessionMetadata: { sampled },
@@ -457,6 +502,7 @@ function startLiveTail(
     clearInterval(interval);
     clearTimeout(timeout);
     store.off('ingested', onIngested);
+    sessions.delete(res);
   };
   res.on('close', cleanup);
 }
@@ -469,8 +515,23 @@ function tooLarge(limit: number): AwsError {
   );
 }
 
-/** The body as text, refused (413) as soon as it is known to pass `limit`, without reading the rest. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Bytes of request bodies being received now, all requests together (MAX_BODIES_IN_FLIGHT_BYTES). */
+interface BodyBudget {
+  used: number;
+}
+
+function throttled(): AwsError {
+  return new AwsError(
+    'ThrottlingException',
+    'The local endpoint is receiving too many request bodies at once: send this one again in a moment.',
+  );
+}
+
+/**
+ * The body as text, refused (413) as soon as it is known to pass `limit`, without reading the rest; and
+ * refused (ThrottlingException) when the bodies of every request together would pass the budget.
+ */
+function readBody(req: IncomingMessage, limit: number, budget: BodyBudget): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
@@ -479,19 +540,36 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let held = 0;
+    const release = () => {
+      budget.used -= held;
+      held = 0;
+    };
+    const stop = (error: AwsError) => {
+      req.off('data', onData);
+      chunks.length = 0;
+      release();
+      reject(error);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        chunks.length = 0;
-        reject(tooLarge(limit));
-        return;
-      }
+      if (size > limit) return stop(tooLarge(limit));
+      if (budget.used + chunk.length > MAX_BODIES_IN_FLIGHT_BYTES) return stop(throttled());
+      budget.used += chunk.length;
+      held += chunk.length;
       chunks.push(chunk);
     };
     req.on('data', onData);
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      release();
+      resolve(text);
+    });
+    req.on('error', (error) => {
+      release();
+      reject(error);
+    });
+    req.on('close', release);
   });
 }
 
@@ -528,14 +606,17 @@ export function logsRequestListener(options: LogsServerOptions) {
     region,
     updateIntervalMs: options.liveUpdateIntervalMs ?? 1000,
     maxSessionMs: options.liveSessionMaxMs ?? THREE_HOURS_MS,
+    sessions: new Set(),
   };
+  const budget: BodyBudget = { used: 0 };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     const fail = (error: AwsError) => {
       options.onRequest?.(operation || `${req.method} ${req.url}`, error.status);
-      if (error.status === 413) {
+      if (res.headersSent || res.destroyed) return;
+      if (error.status === 413 || error.type === 'ThrottlingException') {
         res.setHeader('connection', 'close');
         dropRestOfBody(req, res);
       }
@@ -545,6 +626,7 @@ export function logsRequestListener(options: LogsServerOptions) {
       const text = await readBody(
         req,
         operation === 'PutLogEvents' ? MAX_PUT_BODY_BYTES : MAX_OTHER_BODY_BYTES,
+        budget,
       );
       if (req.method === 'GET' && !operation) {
         sendJson(res, 200, { service: 'local CloudWatch Logs', region, account: ACCOUNT_ID }, requestId);
@@ -556,22 +638,24 @@ export function logsRequestListener(options: LogsServerOptions) {
           'Send POST / with an X-Amz-Target: Logs_20140328.<Operation> header, as the AWS SDK and CLI do.',
         );
       }
-      let input: Input;
+      let parsed: unknown;
       try {
-        input = text ? (JSON.parse(text) as Input) : {};
+        parsed = text ? JSON.parse(text) : {};
       } catch {
         throw new AwsError('SerializationException', 'The request body is not valid JSON.');
       }
-      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new AwsError('SerializationException', 'The request body must be a JSON object.');
       }
+      // Every member checked against its documented shape before anything runs.
+      const input = validateInput(operation, parsed);
       if (operation === 'StartLiveTail') {
         startLiveTail(input, res, requestId, live);
         options.onRequest?.(operation, 200);
         return;
       }
       const output = handle(options.store, operation, input, region);
-      // A change is answered only once it is on the disk (group commit: one flush for all in this turn).
+      // A change is answered only once it is committed (group commit: one COMMIT for all in this turn).
       if (CHANGES.has(operation)) await options.store.durable();
       options.onRequest?.(operation, 200);
       sendJson(res, 200, output, requestId);
@@ -611,8 +695,15 @@ export interface StartLocalLogsOptions {
   readonly liveUpdateIntervalMs?: number;
   readonly liveSessionMaxMs?: number;
   readonly onRequest?: (operation: string, status: number) => void;
-  /** fdatasync every acknowledged change (default: LOGS_FSYNC, on unless 0). */
+  /** Flush every acknowledged change to the disk (default: LOGS_FSYNC, on unless 0). */
   readonly fsync?: boolean;
+  /** The most bytes of events kept (default: LOGS_MAX_MB, else 1 GiB); the oldest expire first. */
+  readonly maxBytes?: number;
+  /** How long a client may take to send a request's headers, and its whole request (default 10 s, 60 s). */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
+  /** Connections open at once (default 128); more are closed as they come. */
+  readonly maxConnections?: number;
 }
 
 export function defaultLogsDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -622,16 +713,32 @@ export function defaultLogsDir(env: NodeJS.ProcessEnv = process.env): string {
 /** Start the local endpoint in this process. */
 export async function startLocalLogs(options: StartLocalLogsOptions = {}): Promise<LocalLogs> {
   const dataDir = options.dataDir === null ? undefined : (options.dataDir ?? defaultLogsDir());
-  if (dataDir) {
-    // Adopt a folder that holds only this endpoint's files from before the marker existed.
-    claimDataFolder(dataDir, 'the local CloudWatch Logs endpoint (05-logs)', (names) =>
-      names.every((name) => /^(journal|rejected)\.ndjson/.test(name)),
-    );
-  }
-  const store = new LogStore(dataDir, { fsync: options.fsync });
-  const server: Server = createServer(logsRequestListener({ ...options, store }));
   const host = options.host ?? LOOPBACK;
   const wanted = options.port ?? configuredPort('LOGS_PORT');
+  if (dataDir) {
+    const problem = dataFolderProblem(dataDir);
+    if (problem) throw new Error(problem);
+    // Adopt a folder that holds only this endpoint's files from before the marker existed.
+    claimDataFolder(dataDir, 'the local CloudWatch Logs endpoint (05-logs)', (names) =>
+      names.every((name) => /^(journal|rejected)\.ndjson|^logs\.sqlite|^endpoint\.json$/.test(name)),
+    );
+  }
+  const store = new LogStore(dataDir, {
+    fsync: options.fsync,
+    maxBytes: options.maxBytes,
+    owner: `port ${wanted}`,
+  });
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  const server: Server = createServer(
+    {
+      headersTimeout: Math.min(options.headersTimeoutMs ?? 10_000, requestTimeout),
+      requestTimeout,
+      // The timeouts are checked this often (Node's default: every 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeout / 4))),
+    },
+    logsRequestListener({ ...options, store }),
+  );
+  server.maxConnections = options.maxConnections ?? 128;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -650,6 +757,7 @@ export async function startLocalLogs(options: StartLocalLogsOptions = {}): Promi
     throw error;
   }
   const { port } = server.address() as { port: number };
+  if (dataDir && port !== wanted) store.setOwner(`port ${port}`);
   let stopped: Promise<void> | undefined;
   return {
     endpoint: `http://${host}:${port}`,
@@ -668,3 +776,5 @@ export async function startLocalLogs(options: StartLocalLogsOptions = {}): Promi
     },
   };
 }
+
+export { StoreBusyError };
