@@ -85,6 +85,7 @@ const postSignatureExercise: Exercise = {
   id: '1.1',
   title: "The check page's request: POST the signature, keep the answer",
   file: '01-static-site/exercises/post-signature.ts',
+  language: 'typescript',
   solution: '01-static-site/site/src/post-signature.ts',
   replaces: '01-static-site/site/src/post-signature.ts',
   hints: [
@@ -235,6 +236,7 @@ const viewExercise: Exercise = {
   id: '1.2',
   title: 'How the check page shows the answer: authentic, not authentic, or an error',
   file: '01-static-site/exercises/check-result.ts',
+  language: 'typescript',
   solution: '01-static-site/site/src/check-result.ts',
   replaces: '01-static-site/site/src/check-result.ts',
   hints: [

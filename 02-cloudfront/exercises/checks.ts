@@ -141,6 +141,8 @@ const securityHeadersExercise: Exercise = {
   id: '2.1',
   title: 'The security headers: HSTS and the Content-Security-Policy',
   file: '02-cloudfront/exercises/security-headers.yml',
+  language: 'yaml',
+  timeLimitMs: 90_000,
   solution: '02-cloudfront/serverless.yml',
   hints: [
     'TODO 1 is four lines under StrictTransportSecurity: AccessControlMaxAgeSec (two years: 2 * 365 * 24 * 3600 = 63072000), IncludeSubdomains: true, Preload: false, Override: true.',

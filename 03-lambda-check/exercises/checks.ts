@@ -141,6 +141,7 @@ const readSignatureExercise: Exercise = {
   id: '3.1',
   title: 'The decision for each body form: raw, base64-wrapped, JSON',
   file: '03-lambda-check/exercises/read-signature.ts',
+  language: 'typescript',
   solution: '03-lambda-check/src/request.ts',
   replaces: '03-lambda-check/src/request.ts',
   hints: [

@@ -201,6 +201,8 @@ const postmanTestExercise: Exercise = {
   id: '4.1',
   title: 'A Postman test: the request "Signature in JSON"',
   file: '04-deploy-test/exercises/signature-in-json.postman.js',
+  language: 'postman',
+  timeLimitMs: 30_000,
   solution: '04-deploy-test/postman/cinq-euros-check.postman_collection.json',
   hints: [
     "Each TODO is one pm.test('what it checks', () => { ... }); inside it, pm.expect(actual, 'what').to.equal(expected) fails the test when they differ.",
@@ -248,6 +250,8 @@ const curlExercise: Exercise = {
   id: '4.2',
   title: 'A curl for the JSON body',
   file: '04-deploy-test/exercises/json-body.sh',
+  language: 'shell',
+  timeLimitMs: 20_000,
   solution: '04-deploy-test/curl/json-body.sh',
   hints: [
     'curl --request POST --header ... --data-binary ... --write-out ... "$url": one command, with a backslash at the end of each line but the last.',

@@ -37,6 +37,8 @@ const followExercise: Exercise = {
   id: '5.1',
   title: 'A small tail: one FilterLogEvents loop that follows and prints each event once',
   file: '05-logs/exercises/simple-tail.ts',
+  language: 'typescript',
+  timeLimitMs: 20_000,
   solution: '05-logs/src/simple-tail.ts',
   hints: [
     'The shape: let from = startTime; while (!signal.aborted) { let nextToken; do { ...one page... } while (nextToken); ...; await pause(pollMs, signal); }',
