@@ -85,40 +85,55 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export function difference(expected: unknown, actual: unknown, at = ''): string | undefined {
   if (isDeepStrictEqual(actual, expected)) return undefined;
-  const where = at === '' ? '' : ` at ${at}`;
+  const field = at === '' ? '' : `${at}: `;
   if (typeof expected === 'string' && typeof actual === 'string') {
     if (expected.length + actual.length < 2 * CONTEXT + 20) {
-      return `expected ${shown(expected)}, got ${shown(actual)}${where}`;
+      return `${field}expected ${shown(expected)}, got ${shown(actual)}`;
     }
     let i = 0;
     while (i < expected.length && expected[i] === actual[i]) i++;
     const what = i === actual.length ? 'ends early' : i === expected.length ? 'goes on' : 'differs';
-    return `the text${where} ${what} at character ${i + 1}: expected "${around(expected, i)}", got "${around(actual, i)}"`;
+    return `${at || 'the text'} ${what} at character ${i + 1}: expected "${around(expected, i)}", got "${around(actual, i)}"`;
   }
   if (Array.isArray(expected) && Array.isArray(actual)) {
     for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      const list = at || 'the list';
       if (i >= actual.length)
-        return `${at || 'the list'} has ${actual.length} items, ${expected.length} expected: ${shown(expected[i])} is missing at [${i}]`;
+        return `${list} has ${actual.length} items, ${expected.length} expected: ${shown(expected[i])} is missing at [${i}]`;
       if (i >= expected.length)
-        return `${at || 'the list'} has ${actual.length} items, ${expected.length} expected: [${i}] is ${shown(actual[i])}, one too many`;
+        return `${list} has ${actual.length} items, ${expected.length} expected: [${i}] is ${shown(actual[i])}, one too many`;
       const inside = difference(expected[i], actual[i], `${at}[${i}]`);
       if (inside) return inside;
     }
   }
   if (isRecord(expected) && isRecord(actual)) {
     for (const key of Object.keys(expected)) {
-      const field = at === '' ? key : `${at}.${key}`;
-      if (!(key in actual)) return `the field ${field} is missing (expected ${shown(expected[key])})`;
-      const inside = difference(expected[key], actual[key], field);
+      const name = at === '' ? key : `${at}.${key}`;
+      if (!(key in actual)) return `${name} is missing (expected ${shown(expected[key])})`;
+      const inside = difference(expected[key], actual[key], name);
       if (inside) return inside;
     }
-    const extra = Object.keys(actual).filter((key) => !(key in expected));
-    if (extra.length > 0) {
-      const field = at === '' ? extra[0] : `${at}.${extra[0]}`;
-      return `there is a field ${field} (${shown(actual[extra[0] as string])}) that should not be there`;
+    const extra = Object.keys(actual).find((key) => !(key in expected));
+    if (extra !== undefined) {
+      const name = at === '' ? extra : `${at}.${extra}`;
+      return `${name} should not be there (it is ${shown(actual[extra])})`;
     }
   }
-  return `expected ${shown(expected)}, got ${shown(actual)}${where}`;
+  return `${field}expected ${kindOf(expected)}${shown(expected)}, got ${kindOf(actual)}${shown(actual)}`;
+}
+
+/** "a string ", "an object "...: said when the two values are not of one kind, the first thing to see. */
+const KINDS: Readonly<Record<string, string>> = {
+  string: 'a string ',
+  object: 'an object ',
+  list: 'a list ',
+  number: 'a number ',
+  boolean: 'a boolean ',
+};
+
+function kindOf(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value;
+  return KINDS[kind] ?? '';
 }
 
 export function expectEqual(actual: unknown, expected: unknown, what: string): void {
