@@ -164,6 +164,11 @@ const securityHeadersExercise: Exercise = {
         `There is no ${key} in SecurityHeadersConfig. (TODO ${todo})`,
       );
     }
+    const written = block.find((line) => /^[^#]*https?:\/\//.test(line));
+    expectThat(
+      !written,
+      `The block writes an origin out: ${written?.trim()}. The API's origin changes with each deployment (and is none before chapter 03): use the parameter \${param:apiOrigin}, under !If [HasApi, ...]. (TODO 2)`,
+    );
     const { withApi, withoutApi } = await packagedPolicy(block);
     const hsts = withApi.StrictTransportSecurity;
     expectThat(hsts, 'There is no StrictTransportSecurity in SecurityHeadersConfig. (TODO 1)');

@@ -69,6 +69,8 @@ export function shown(value: unknown): string {
 
 /** How much of a long text is shown on each side of where it differs. */
 const CONTEXT = 24;
+/** A text this long or shorter is shown whole. */
+const SHORT = 80;
 
 function around(text: string, at: number): string {
   const from = Math.max(0, at - CONTEXT);
@@ -87,7 +89,7 @@ export function difference(expected: unknown, actual: unknown, at = ''): string 
   if (isDeepStrictEqual(actual, expected)) return undefined;
   const field = at === '' ? '' : `${at}: `;
   if (typeof expected === 'string' && typeof actual === 'string') {
-    if (expected.length + actual.length < 2 * CONTEXT + 20) {
+    if (Math.max(expected.length, actual.length) <= SHORT) {
       return `${field}expected ${shown(expected)}, got ${shown(actual)}`;
     }
     let i = 0;
@@ -119,7 +121,9 @@ export function difference(expected: unknown, actual: unknown, at = ''): string 
       return `${name} should not be there (it is ${shown(actual[extra])})`;
     }
   }
-  return `${field}expected ${kindOf(expected)}${shown(expected)}, got ${kindOf(actual)}${shown(actual)}`;
+  // The kinds are said when they differ (a string where an object was expected): the first thing to see.
+  const kinds = kindOf(expected) !== kindOf(actual);
+  return `${field}expected ${kinds ? kindOf(expected) : ''}${shown(expected)}, got ${kinds ? kindOf(actual) : ''}${shown(actual)}`;
 }
 
 /** "a string ", "an object "...: said when the two values are not of one kind, the first thing to see. */
