@@ -108,7 +108,10 @@ function postmanSyntax(file: string, text: string): string | undefined {
   }
 }
 
-function shellSyntax(file: string): string | undefined {
+function shellSyntax(file: string, text: string): string | undefined {
+  if (text.includes('\r\n')) {
+    return `${displayName(file)} has Windows line endings (CRLF), and sh reads each \\r as part of a command: save it with LF line endings (VS Code: click CRLF in the status bar and choose LF), then check again.`;
+  }
   try {
     // Relative to the root, so that sh names the file as the learner knows it.
     execFileSync('sh', ['-n', path.relative(REPO_ROOT, file)], {
@@ -142,6 +145,6 @@ export function diagnose(exercise: Pick<Exercise, 'language' | 'file'>, file: st
     case 'postman':
       return postmanSyntax(file, text);
     case 'shell':
-      return shellSyntax(file);
+      return shellSyntax(file, text);
   }
 }
