@@ -92,6 +92,31 @@ describeExercise(
       says: /returned for a 400.*body ends early at character 1: expected "\{\\"authentic\\":false.*got ""/,
     },
     {
+      name: 'awaits a promise that never settles',
+      edits: [
+        [
+          '  const response = await fetch(',
+          '  await new Promise(() => {});\n  const response = await fetch(',
+        ],
+      ],
+      says: /stopped after 5 s: postSignature\(checkUrl, <a genuine signature>\) did not return\. A loop that never ends, or a promise that never settles/,
+    },
+    {
+      name: 'a syntax error: a brace not closed',
+      edits: [['    body: signature,\n  });', '    body: signature,\n  );']],
+      says: /post-signature\.ts has a syntax error:\n.*\[ERROR\] Expected identifier but found "\)"[\s\S]*01-static-site\/exercises\/post-signature\.ts:\d+:\d+:\n.*\);/,
+    },
+    {
+      name: 'a type error: a number where a string is wanted',
+      edits: [
+        [
+          '  return { status: response.status,',
+          '  const n: number = "x";\n  return { status: response.status,',
+        ],
+      ],
+      says: /post-signature\.ts does not type-check.*\n.*post-signature\.ts:\d+:9: error TS2322: Type 'string' is not assignable to type 'number'\.\n.*const n: number = "x";/,
+    },
+    {
       name: 'reads the status text instead of the body',
       edits: [['body: await response.text()', 'body: response.statusText']],
       says: /returned for a 200.*body differs at character 1: .*got "OK"/,
@@ -179,6 +204,16 @@ describeExercise(
         ],
       ],
       says: /"Bad Request".*kind should be "error", but it is "not-authentic"/,
+    },
+    {
+      name: 'an endless loop',
+      edits: [
+        [
+          '  const json = parseJson(body);\n',
+          '  const json = parseJson(body);\n  while (status > 0) status = status + 1 - 1;\n',
+        ],
+      ],
+      says: /stopped after 5 s: viewForResponse, for a 200 for a genuine legacy signature, did not return\. A loop that never ends/,
     },
     {
       name: 'forgets the next step (the type-check finds it, at its line)',
