@@ -141,6 +141,8 @@ const securityHeadersExercise: Exercise = {
   id: '2.1',
   title: 'The security headers: HSTS and the Content-Security-Policy',
   file: '02-cloudfront/exercises/security-headers.yml',
+  language: 'yaml',
+  timeLimitMs: 90_000,
   solution: '02-cloudfront/serverless.yml',
   hints: [
     'TODO 1 is four lines under StrictTransportSecurity: AccessControlMaxAgeSec (two years: 2 * 365 * 24 * 3600 = 63072000), IncludeSubdomains: true, Preload: false, Override: true.',
@@ -162,6 +164,11 @@ const securityHeadersExercise: Exercise = {
         `There is no ${key} in SecurityHeadersConfig. (TODO ${todo})`,
       );
     }
+    const written = block.find((line) => /^[^#]*https?:\/\//.test(line));
+    expectThat(
+      !written,
+      `The block writes an origin out: ${written?.trim()}. The API's origin changes with each deployment (and is none before chapter 03): use the parameter \${param:apiOrigin}, under !If [HasApi, ...]. (TODO 2)`,
+    );
     const { withApi, withoutApi } = await packagedPolicy(block);
     const hsts = withApi.StrictTransportSecurity;
     expectThat(hsts, 'There is no StrictTransportSecurity in SecurityHeadersConfig. (TODO 1)');

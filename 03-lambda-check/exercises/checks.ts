@@ -59,6 +59,18 @@ const BODY_CASES: readonly BodyCase[] = [
   },
   {
     todo: 2,
+    what: 'a raw signature with a space inside it, as pasted: "ab cd\\n" (the space is part of what was sent: only the ends are trimmed)',
+    event: { body: 'ab cd\n' },
+    expected: { signature: 'ab cd' },
+  },
+  {
+    todo: 3,
+    what: 'a raw signature with a "{" inside, not at its start: "ab{cd" (only a body that starts with "{" is JSON)',
+    event: { body: 'ab{cd' },
+    expected: { signature: 'ab{cd' },
+  },
+  {
+    todo: 2,
     what: 'a body of spaces and a newline only (test/events/empty-body.json)',
     event: eventFile('empty-body'),
     expected: { problem: 'missing-signature' },
@@ -74,6 +86,12 @@ const BODY_CASES: readonly BodyCase[] = [
     what: 'JSON with spaces around the signature and around the JSON: \'  {"signature": " ... \\n"} \'',
     event: { body: `  {"signature": " ${SIGNATURE}\\n"} ` },
     expected: { signature: SIGNATURE },
+  },
+  {
+    todo: 3,
+    what: 'JSON whose signature has a space inside: {"signature": " ab cd "} (the inner space stays)',
+    event: { body: '{"signature": " ab cd "}' },
+    expected: { signature: 'ab cd' },
   },
   {
     todo: 3,
@@ -141,12 +159,13 @@ const readSignatureExercise: Exercise = {
   id: '3.1',
   title: 'The decision for each body form: raw, base64-wrapped, JSON',
   file: '03-lambda-check/exercises/read-signature.ts',
+  language: 'typescript',
   solution: '03-lambda-check/src/request.ts',
   replaces: '03-lambda-check/src/request.ts',
   hints: [
     'Work down the function: TODO 1 changes `text` only when event.isBase64Encoded === true; TODO 2 is one line, text = text.trim(); TODO 3 runs only when text.startsWith("{").',
     'TODO 1: const unwrapped = unwrapBase64(raw); if (unwrapped === undefined) return problem("bad-body-encoding"); text = unwrapped;',
-    'TODO 3: JSON.parse throws on bad JSON: wrap it in try { ... } catch { return problem("bad-json"); }. Then read (parsed as {signature?: unknown}).signature and test it: undefined or null, not a string, else text = signature.trim().',
+    'TODO 3: JSON.parse throws on bad JSON: catch that and answer bad-json. Then look at the "signature" of what it parsed in the order the TODO lists: missing (undefined or null), not a string, else the string without the whitespace at its ends (inside it, a space is part of what was sent).',
   ],
   async check(file) {
     const { readSignature } = await loadModule<{ readSignature: typeof ReadSignature }>(file, [

@@ -11,7 +11,14 @@ import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { handler } from '../../03-lambda-check/src/check';
 import { encode } from '../../shared/src/index';
-import { type Exercise, expectThat, Mismatch, shown } from '../../shared/workshop/exercises/contract';
+import {
+  calling,
+  displayName,
+  type Exercise,
+  expectThat,
+  Mismatch,
+  shown,
+} from '../../shared/workshop/exercises/contract';
 import { withLocalHttpServer } from '../../shared/workshop/process/http-server';
 import { findCurl } from '../../shared/workshop/tools';
 import { COLLECTION_FILE, runCollection } from '../src/run-collection';
@@ -167,6 +174,11 @@ const WRONG_APIS: readonly WrongApi[] = [
   },
   {
     todo: 3,
+    what: 'the right bill but another "text": "jane.doe@example.com#2019-0043"',
+    change: (answer) => withBody(answer, (body) => ({ ...body, text: 'jane.doe@example.com#2019-0043' })),
+  },
+  {
+    todo: 3,
     what: 'the right "text" but a bill with another number: {"billNumber": "2019-0043"}',
     change: (answer) =>
       withBody(answer, (body) => ({
@@ -176,7 +188,10 @@ const WRONG_APIS: readonly WrongApi[] = [
   },
 ];
 
-async function runScript(script: string[], change?: (answer: Answer) => Answer) {
+/** Another bill than the demo one: tests that write the demo bill out pass for it only. */
+const OTHER_BILL = { billEmail: 'ana.silva@example.org', billNumber: '2024-0117' };
+
+async function runScript(script: string[], change?: (answer: Answer) => Answer, bill?: typeof OTHER_BILL) {
   return withHandler(async (checkUrl) => {
     const result = await runCollection({
       target: 'local',
@@ -189,6 +204,7 @@ async function runScript(script: string[], change?: (answer: Answer) => Answer) 
         signingKeys: KEYS.SIGNING_KEYS,
       },
       timeoutRequestMs: 10_000,
+      ...(bill ? { iterationData: [bill] } : {}),
     });
     const request = result.requests.find((one) => one.name === REQUEST_NAME);
     if (!request) throw new Error(`newman did not run "${REQUEST_NAME}"`);
@@ -201,6 +217,8 @@ const postmanTestExercise: Exercise = {
   id: '4.1',
   title: 'A Postman test: the request "Signature in JSON"',
   file: '04-deploy-test/exercises/signature-in-json.postman.js',
+  language: 'postman',
+  timeLimitMs: 30_000,
   solution: '04-deploy-test/postman/cinq-euros-check.postman_collection.json',
   hints: [
     "Each TODO is one pm.test('what it checks', () => { ... }); inside it, pm.expect(actual, 'what').to.equal(expected) fails the test when they differ.",
@@ -222,6 +240,12 @@ const postmanTestExercise: Exercise = {
       failed.length === 0,
       `Against the API's real answer (200, the bill authentic), your test "${failed[0]?.name}" fails: ${failed[0]?.message}. A test must pass when the API is right.`,
     );
+    const other = await runScript(script, undefined, OTHER_BILL);
+    const failedOther = other.assertions.filter((assertion) => !assertion.passed);
+    expectThat(
+      other.scriptErrors.length === 0 && failedOther.length === 0,
+      `For another bill (${OTHER_BILL.billEmail}, number ${OTHER_BILL.billNumber}), signed and answered rightly, your test "${failedOther[0]?.name ?? '(the script)'}" fails: ${failedOther[0]?.message ?? other.scriptErrors[0]}. Does it write the demo bill out? Read the bill that was signed from pm.variables.get('billEmail') and pm.variables.get('billNumber'). (TODO 3)`,
+    );
     for (const wrong of WRONG_APIS) {
       const run = await runScript(script, wrong.change);
       const caught = run.scriptErrors.length > 0 || run.assertions.some((assertion) => !assertion.passed);
@@ -237,7 +261,7 @@ const postmanTestExercise: Exercise = {
 
 function runShell(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('sh', [file, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile('sh', [file, ...args], { timeout: 8000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
@@ -248,6 +272,8 @@ const curlExercise: Exercise = {
   id: '4.2',
   title: 'A curl for the JSON body',
   file: '04-deploy-test/exercises/json-body.sh',
+  language: 'shell',
+  timeLimitMs: 20_000,
   solution: '04-deploy-test/curl/json-body.sh',
   hints: [
     'curl --request POST --header ... --data-binary ... --write-out ... "$url": one command, with a backslash at the end of each line but the last.',
@@ -265,6 +291,7 @@ const curlExercise: Exercise = {
     );
     const signature = encode(KEYS.SIGNATURE_KEY, 'jane.doe@example.com#2019-0042');
     await withHandler(async (checkUrl, seen) => {
+      calling(`sh ${displayName(file)} <the check URL> <a genuine signature>`);
       const ran = await runShell(file, [checkUrl, signature]);
       expectThat(
         seen.length > 0,
@@ -298,7 +325,32 @@ const curlExercise: Exercise = {
         ran.stdout.includes('"authentic":true') && /\nHTTP 200\n?$/.test(ran.stdout),
         `The script should print the answer's body, then "HTTP 200" on a line of its own; it printed ${shown(ran.stdout)}.`,
       );
+
+      // A forgery: the API answers 400, an answer to print as any other.
+      calling(`sh ${displayName(file)} <the check URL> <a forged signature>`);
+      const refused = await runShell(file, [checkUrl, 'skrttskrtttt']);
+      const curlFail = /(^|\s)(-f|--fail|-[a-zA-Z]*f[a-zA-Z]*)(\s|$)/.test(readFileSync(file, 'utf8'));
+      expectThat(
+        refused.code === 0,
+        `For a forged signature the API answers 400, and the script exited with status ${refused.code}${refused.code === 22 || curlFail ? ': curl --fail (-f) makes curl fail on a 4xx and hides the body. Drop it: a 400 is an answer to print (0 when the API answered, whatever the status)' : ': it should be 0 (the API answered, whatever the status)'}.`,
+      );
+      expectThat(
+        refused.stdout.includes('"authentic":false') && /\nHTTP 400\n?$/.test(refused.stdout),
+        `For a forged signature the API answers 400 {"authentic":false,...}: the script should print that body, then "HTTP 400" on a line of its own (the status curl got: %{http_code}, not written out); it printed ${shown(refused.stdout)}.`,
+      );
     });
+
+    // Nothing listening: curl fails, and the script says so with its own status.
+    const nowhere = await withLocalHttpServer(
+      (_req, res) => res.end(),
+      async (baseUrl) => `${baseUrl}/dev/check`,
+    );
+    calling(`sh ${displayName(file)} <a URL where nothing answers> <the signature>`);
+    const unreachable = await runShell(file, [nowhere, signature]);
+    expectThat(
+      unreachable.code === 3,
+      `When nothing answers at the URL, the script exited with status ${unreachable.code}: it should be 3, so that whoever runs it can tell "not reached" from an answer. End the curl command with || exit 3.`,
+    );
   },
 };
 

@@ -28,6 +28,43 @@ describeExercise(exercises, '4.1', [
     edits: [['.to.equal(200);', '.to.equal(201);']],
     says: /real answer.*your test "status is 200 OK" fails/,
   },
+  {
+    name: "writes the demo bill's email and number out",
+    base: script,
+    edits: [
+      [
+        "const reference = pm.variables.get('billEmail') + '#' + pm.variables.get('billNumber');",
+        "const reference = 'jane.doe@example.com#2019-0042';",
+      ],
+      ["    email: pm.variables.get('billEmail'),", "    email: 'jane.doe@example.com',"],
+      ["    billNumber: pm.variables.get('billNumber'),", "    billNumber: '2019-0042',"],
+    ],
+    says: /For another bill \(ana\.silva@example\.org.*fails.*demo bill out.*pm\.variables\.get\('billEmail'\)/,
+  },
+  {
+    name: 'tests the bill but not the text',
+    base: script,
+    edits: [["  pm.expect(answer.text, 'text').to.equal(reference);\n", '']],
+    says: /the right bill but another "text".*still pass.*\(TODO 3\)/,
+  },
+  // Written as a learner would, beyond the issue's list.
+  {
+    name: 'does not test the scheme',
+    base: script,
+    edits: [["  pm.expect(answer.scheme, 'scheme').to.equal('legacy');\n", '']],
+    says: /"scheme": "token".*still pass.*\(TODO 2\)/,
+  },
+  {
+    name: 'a syntax error: a test not closed',
+    base: readFileSync(path.join(__dirname, '..', 'exercises', 'signature-in-json.postman.js'), 'utf8'),
+    edits: [
+      [
+        '// TODO 1. A test that the status is 200.\n',
+        "// TODO 1. A test that the status is 200.\npm.test('status', () => {\n  pm.expect(pm.response.code).to.equal(200);\n",
+      ],
+    ],
+    says: /signature-in-json\.postman\.js is not valid JavaScript.*\n\s+04-deploy-test\/exercises\/signature-in-json\.postman\.js:\d+[\s\S]*SyntaxError: /,
+  },
 ]);
 
 describeExercise(exercises, '4.2', [
@@ -53,5 +90,36 @@ describeExercise(exercises, '4.2', [
     base: readFileSync(path.join(__dirname, '..', 'curl', 'json-body.sh'), 'utf8').replaceAll('\n', '\r\n'),
     edits: [],
     says: /Windows line endings \(CRLF\).*save it with LF/,
+  },
+  {
+    name: 'has no || exit 3',
+    edits: [['"$url" || exit 3', '"$url"']],
+    says: /nothing answers at the URL, the script exited with status 7: it should be 3.*\|\| exit 3/,
+  },
+  {
+    name: 'writes the status out instead of %{http_code}',
+    edits: [["--write-out '\\nHTTP %{http_code}\\n'", "--write-out '\\nHTTP 200\\n'"]],
+    says: /forged signature.*"HTTP 400" on a line of its own.*not written out.*HTTP 200/,
+  },
+  {
+    name: 'uses curl --fail, which prints nothing on a 400',
+    edits: [['curl --silent --show-error', 'curl --fail --silent --show-error']],
+    says: /forged signature the API answers 400, and the script exited with status 3: curl --fail/,
+  },
+  // Written as a learner would, beyond the issue's list.
+  {
+    name: 'prints the status on the same line as the body',
+    edits: [["--write-out '\\nHTTP %{http_code}\\n'", "--write-out ' HTTP %{http_code}'"]],
+    says: /"HTTP 200" on a line of its own/,
+  },
+  {
+    name: 'a shell syntax error: a quote not closed',
+    edits: [
+      [
+        '--data-binary "{\\"signature\\": \\"$signature\\"}"',
+        '--data-binary "{\\"signature\\": \\"$signature\\"}',
+      ],
+    ],
+    says: /json-body\.sh is not a valid shell script \(sh -n\):\n.*04-deploy-test\/exercises\/json-body\.sh: \d+: /,
   },
 ]);

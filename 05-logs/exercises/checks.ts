@@ -12,7 +12,13 @@ import {
   type FilteredLogEvent,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { type Exercise, expectThat, loadModule, Mismatch } from '../../shared/workshop/exercises/contract';
+import {
+  calling,
+  type Exercise,
+  expectThat,
+  loadModule,
+  Mismatch,
+} from '../../shared/workshop/exercises/contract';
 import { startLocalLogs } from '../../shared/workshop/stand-ins/logs/server';
 import type { follow as Follow, FollowOptions } from '../src/simple-tail';
 
@@ -37,6 +43,8 @@ const followExercise: Exercise = {
   id: '5.1',
   title: 'A small tail: one FilterLogEvents loop that follows and prints each event once',
   file: '05-logs/exercises/simple-tail.ts',
+  language: 'typescript',
+  timeLimitMs: 20_000,
   solution: '05-logs/src/simple-tail.ts',
   hints: [
     'The shape: let from = startTime; while (!signal.aborted) { let nextToken; do { ...one page... } while (nextToken); ...; await pause(pollMs, signal); }',
@@ -52,11 +60,15 @@ const followExercise: Exercise = {
       credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
       maxAttempts: 1,
     });
-    // Small pages, as a busy log group gives: a read that stops at the first page misses events.
+    // Small pages, as a busy log group gives: a read that stops at the first page misses events. And the
+    // reads counted (a first page has no nextToken): a loop that never pauses makes hundreds.
+    let reads = 0;
     client.middlewareStack.add(
       (next, context) => (args) => {
         if (context.commandName === 'FilterLogEventsCommand') {
-          (args.input as { limit?: number }).limit = PAGE_SIZE;
+          const input = args.input as { limit?: number; nextToken?: string };
+          input.limit = PAGE_SIZE;
+          if (!input.nextToken) reads++;
         }
         return next(args);
       },
@@ -94,6 +106,8 @@ const followExercise: Exercise = {
         signal: controller.signal,
         pollMs: POLL_MS,
       };
+      const started = Date.now();
+      calling('follow(options), which should print the 12 events of the history within 3 s');
       running = Promise.resolve()
         .then(() => follow(options))
         .then(
@@ -125,21 +139,34 @@ const followExercise: Exercise = {
         'follow() printed an event from before startTime: read from startTime on. (TODO 1)',
       );
 
-      // New events, in the other stream, two of them with the same message (two requests, two events).
+      // New events: two with the same message and the same millisecond in one stream (two requests, two
+      // events), one of that millisecond in the other stream. Only their eventIds tell them apart.
       const later = Date.now();
+      calling('follow(options), which should print the events written while it runs');
+      const same = 'new: This is not an authentic signature';
       await put(b, [
-        { timestamp: later, message: 'new: This is not an authentic signature' },
-        { timestamp: later + 1, message: 'new: This is not an authentic signature' },
+        { timestamp: later, message: same },
+        { timestamp: later, message: same },
         { timestamp: later + 2, message: 'new: a genuine one' },
       ]);
-      const newOnes = () =>
-        count('new: This is not an authentic signature') >= 2 && count('new: a genuine one') >= 1;
-      if (!(await until(newOnes, 3000))) {
+      await put(a, [{ timestamp: later, message: 'new: the same millisecond, in the other stream' }]);
+      const fresh = [same, same, 'new: a genuine one', 'new: the same millisecond, in the other stream'];
+      const printedNew = () => printed.filter((event) => (event.timestamp ?? 0) >= later).length;
+      if (!(await until(() => printedNew() >= fresh.length, 3000))) {
+        if (printedNew() === 0) {
+          fail(
+            `None of the 4 events written while follow() runs was printed within 3 s (it polls every ${POLL_MS} ms here): after a read, wait pollMs and read again, until the signal is aborted. (TODO 3)`,
+          );
+        }
+        const lost = [...new Set(fresh)]
+          .filter((message) => count(message) < fresh.filter((m) => m === message).length)
+          .map((message) => `"${message}"`);
         fail(
-          `Events written while follow() runs were not all printed within 3 s (it polls every ${POLL_MS} ms here): read again and again until the signal is aborted. (TODO 3)`,
+          `Of the 4 events written while follow() runs, it printed ${printedNew()}: lost ${lost.join(' and ')}. Those share their millisecond (two of them their message too) with an event printed: they are other events all the same. Tell events apart by eventId alone, not by timestamp, stream or message. (TODO 2)`,
         );
       }
       // Stored late: its timestamp is 3 s before the newest event printed.
+      calling('follow(options), which should print an event stored late');
       await put(a, [{ timestamp: later - 3000, message: 'late: stored 3 s after its timestamp' }]);
       if (!(await until(() => count('late: stored 3 s after its timestamp') > 0, 3000))) {
         fail(
@@ -153,9 +180,10 @@ const followExercise: Exercise = {
         !twice,
         `follow() printed the event "${twice?.message}" (id ${twice?.eventId}) twice: remember the ids printed and skip them. (TODO 2)`,
       );
+      const seconds = (Date.now() - started) / 1000;
       expectThat(
-        count('new: This is not an authentic signature') === 2,
-        'Two events with the same message are two events: both must be printed (tell events apart by eventId, not by message). (TODO 2)',
+        reads <= (seconds * 1000) / POLL_MS + 10,
+        `follow() read the log group ${reads} times in ${seconds.toFixed(1)} s, though it should wait ${POLL_MS} ms (pollMs here) between two reads: without the pause, it calls the API in a loop as fast as it can (CloudWatch would throttle it, and the tail would burn a core). Wait with pause(pollMs, signal) after each read. (TODO 3)`,
       );
       controller.abort();
       expectThat(
@@ -163,6 +191,28 @@ const followExercise: Exercise = {
         'follow() did not return within 2 s of the signal being aborted: stop the loop when signal.aborted. (TODO 3)',
       );
       if (threw) fail('');
+
+      // A failure that is not the abort must reach the caller, not end the tail in silence.
+      const failing = new AbortController();
+      calling('follow(options) on a log group that does not exist, which should reject');
+      const outcome = await Promise.race([
+        Promise.resolve()
+          .then(() =>
+            follow({ ...options, logGroupName: '/aws/lambda/no-such-group', signal: failing.signal }),
+          )
+          .then(
+            () => 'returned',
+            () => 'rejected',
+          ),
+        new Promise((resolve) => setTimeout(() => resolve('still running'), 2000)),
+      ]);
+      failing.abort();
+      expectThat(
+        outcome === 'rejected',
+        outcome === 'returned'
+          ? 'When FilterLogEvents fails (here: the log group does not exist), follow() returned as if all were well: only an abort ends it quietly. Catch the error only to return when signal.aborted; otherwise throw it again. (TODO 1)'
+          : 'When FilterLogEvents fails (here: the log group does not exist), follow() kept going without a word for 2 s: let the error reach the caller (throw it again unless signal.aborted). (TODO 1)',
+      );
     } finally {
       controller.abort();
       await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 2000))]);

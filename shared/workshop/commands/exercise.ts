@@ -1,33 +1,44 @@
 /**
- * npm run exercise [-- <chapter|exercise>] [--hint | --solution | --reset] | [-- --solutions]
+ * npm run exercise: the workshop's exercises, as rustlings does them. See USAGE.
  *
- *   npm run exercise                 every exercise and its state
- *   npm run exercise -- 3            check chapter 3's exercises: PASS, or the first expectation not met
- *   npm run exercise -- 3 --hint     the next hint for the first exercise of chapter 3 not done yet
- *   npm run exercise -- 3.1 --solution   the reference: the chapter's own code
- *   npm run exercise -- 3.1 --reset      put the starter back (your edits are lost)
- *   npm run exercise -- --solutions  (CI) every starter fails its check, every reference passes it
- *
- * Offline: no AWS, no network, a few seconds.
+ * Each check runs the learner's file (offline: no AWS, no network) in a process of its own, with a time
+ * limit; results are saved in .local/exercises/ so that the list shows them at once.
  */
 import './require-node';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, watch as watchFolder, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LOCAL_DATA_PATH, REPO_ROOT } from '../env';
+import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../env';
 import { ALL_EXERCISES, CHAPTERS } from '../exercises/all';
-import { type Exercise, fromRoot, runCheck } from '../exercises/contract';
+import { displayName, type Exercise, fromRoot, learnerFile, type Outcome } from '../exercises/contract';
 import { starterCommit, starterText, withCopy } from '../exercises/files';
-import { parseCommandLine, say } from './cli';
+import { runCheck } from '../exercises/run';
+import {
+  forgetOutcome,
+  hintsShown,
+  keepCopy,
+  lastCopy,
+  savedOutcome,
+  saveOutcome,
+  setHintsShown,
+} from '../exercises/state';
+import { say } from './cli';
 
-const USAGE = `Usage: npm run exercise [-- <chapter|exercise>] [--hint | --solution | --reset]
-  npm run exercise                      every exercise and its state
+const USAGE = `Usage: npm run exercise [-- <chapter|exercise>] [--watch | --hint | --hints | --solution | --reset | --restore]
+  npm run exercise                      every exercise and its state (from the last checks)
   npm run exercise -- 3                 check chapter 3's exercises (or one: 3.1)
-  npm run exercise -- 3 --hint          the next hint for the first one not done yet
+  npm run exercise -- --watch [3]       check again on every save; on to the next exercise once it passes
+  npm run exercise -- 3 --hint          the next hint for the first one of chapter 3 not done yet
+  npm run exercise -- 3 --hints         the hints shown so far
   npm run exercise -- 3.1 --solution    the reference solution: the chapter's own code
-  npm run exercise -- 3.1 --reset       put the starter back (your edits to it are lost)
+  npm run exercise -- 3.1 --reset       put the starter back (your file is kept in .local/exercises/)
+  npm run exercise -- 3.1 --restore     bring back the file the last --reset replaced
   npm run exercise -- --solutions       every starter fails its check, every reference passes (CI)`;
 
-const HINTS_FILE = path.join(LOCAL_DATA_PATH, 'exercise-hints.json');
+const MODES = ['watch', 'hint', 'hints', 'solution', 'reset', 'restore', 'solutions'] as const;
+type Mode = (typeof MODES)[number];
+
+class UsageError extends Error {}
 
 function select(target: string | undefined): Exercise[] {
   if (target === undefined) return [...ALL_EXERCISES];
@@ -49,28 +60,41 @@ function select(target: string | undefined): Exercise[] {
   return [one];
 }
 
-class UsageError extends Error {}
-
 /** An editor that saves with Windows line endings (CRLF) has not started the exercise by doing so. */
 const lf = (text: string) => text.replaceAll('\r\n', '\n');
 
 function isStarter(exercise: Exercise, commit: string): boolean {
   try {
-    return lf(readFileSync(fromRoot(exercise.file), 'utf8')) === lf(starterText(exercise, commit));
+    return lf(readFileSync(learnerFile(exercise), 'utf8')) === lf(starterText(exercise, commit));
   } catch {
     return false;
   }
 }
 
+/** The check of the learner's file, saved for the list. */
+async function checkLearner(exercise: Exercise): Promise<Outcome> {
+  const file = learnerFile(exercise);
+  const outcome = await runCheck(exercise, file);
+  saveOutcome(exercise, file, ALL_EXERCISES, outcome);
+  return outcome;
+}
+
+/** The saved outcome when the file has not changed since its check; else a new check. */
+async function outcomeOf(exercise: Exercise): Promise<Outcome> {
+  return savedOutcome(exercise, learnerFile(exercise), ALL_EXERCISES) ?? checkLearner(exercise);
+}
+
 async function list(): Promise<number> {
   const commit = starterCommit();
-  say('Exercises: complete the file, then check it with npm run exercise -- <chapter>.');
+  say('Exercises: complete the file, then check it with npm run exercise -- <chapter> (or --watch).');
   say('');
   let done = 0;
   for (const exercise of ALL_EXERCISES) {
-    const outcome = await runCheck(exercise, fromRoot(exercise.file));
-    const state = outcome.ok ? 'done' : isStarter(exercise, commit) ? 'to do' : 'started';
-    if (outcome.ok) done++;
+    // A starter fails its check (npm run exercise -- --solutions proves it): no need to run it.
+    const starter = isStarter(exercise, commit);
+    const outcome = starter ? undefined : await outcomeOf(exercise);
+    const state = outcome?.ok ? 'done' : starter ? 'to do' : 'started';
+    if (outcome?.ok) done++;
     say(`  ${exercise.id.padEnd(4)} ${state.padEnd(7)} ${exercise.title}`);
     say(`                    ${exercise.file}`);
   }
@@ -79,19 +103,27 @@ async function list(): Promise<number> {
   return 0;
 }
 
+function report(exercise: Exercise, outcome: Outcome): void {
+  if (outcome.ok) {
+    say(`PASS  ${exercise.id} ${exercise.title}`);
+    return;
+  }
+  say(`FAIL  ${exercise.id} ${exercise.title}`);
+  say(outcome.message.replace(/^/gm, '      '));
+  if (outcome.output) {
+    say('      Your code printed:');
+    say(outcome.output.replace(/^/gm, '        '));
+  }
+  say(`      Work on: ${exercise.file}`);
+  say(`      Stuck? npm run exercise -- ${exercise.id} --hint`);
+}
+
 async function check(exercises: Exercise[]): Promise<number> {
   let failed = 0;
   for (const exercise of exercises) {
-    const outcome = await runCheck(exercise, fromRoot(exercise.file));
-    if (outcome.ok) {
-      say(`PASS  ${exercise.id} ${exercise.title}`);
-      continue;
-    }
-    failed++;
-    say(`FAIL  ${exercise.id} ${exercise.title}`);
-    say(`      ${outcome.message}`);
-    say(`      Work on: ${exercise.file}`);
-    say(`      Stuck? npm run exercise -- ${exercise.id} --hint`);
+    const outcome = await checkLearner(exercise);
+    report(exercise, outcome);
+    if (!outcome.ok) failed++;
   }
   say('');
   if (failed === 0) {
@@ -105,18 +137,10 @@ async function check(exercises: Exercise[]): Promise<number> {
   return 1;
 }
 
-function readHintsShown(): Record<string, number> {
-  try {
-    return JSON.parse(readFileSync(HINTS_FILE, 'utf8')) as Record<string, number>;
-  } catch {
-    return {};
-  }
-}
-
 async function hint(exercises: Exercise[]): Promise<number> {
   let target: Exercise | undefined;
   for (const exercise of exercises) {
-    if (!(await runCheck(exercise, fromRoot(exercise.file))).ok) {
+    if (!(await outcomeOf(exercise)).ok) {
       target = exercise;
       break;
     }
@@ -125,14 +149,34 @@ async function hint(exercises: Exercise[]): Promise<number> {
     say(`${exercises.length === 1 ? 'This exercise is' : 'These exercises are'} done: no hint needed.`);
     return 0;
   }
-  const shownSoFar = readHintsShown();
-  const next = Math.min(shownSoFar[target.id] ?? 0, target.hints.length - 1);
+  const seen = hintsShown()[target.id] ?? 0;
+  const next = Math.min(seen, target.hints.length - 1);
   say(`Hint ${next + 1} of ${target.hints.length} for ${target.id} (${target.file}):`);
   say(`  ${target.hints[next]}`);
-  if (next + 1 < target.hints.length) say(`Run the same command again for the next hint.`);
-  else say(`That was the last hint. The answer: npm run exercise -- ${target.id} --solution`);
-  mkdirSync(path.dirname(HINTS_FILE), { recursive: true });
-  writeFileSync(HINTS_FILE, `${JSON.stringify({ ...shownSoFar, [target.id]: next + 1 }, null, 2)}\n`);
+  if (next + 1 < target.hints.length) say('Run the same command again for the next hint.');
+  else say(`That was the last hint. The reference solution: npm run exercise -- ${target.id} --solution`);
+  if (next > 0) say(`The hints shown so far: npm run exercise -- ${target.id} --hints`);
+  setHintsShown(target.id, Math.max(seen, next + 1));
+  return 0;
+}
+
+function hints(exercises: Exercise[]): number {
+  const seen = hintsShown();
+  const shown = exercises.filter((exercise) => (seen[exercise.id] ?? 0) > 0);
+  if (shown.length === 0) {
+    say(
+      `No hint shown yet${exercises.length === 1 ? ` for ${exercises[0]?.id}` : ''}: npm run exercise -- ${exercises.length === 1 ? exercises[0]?.id : '<chapter>'} --hint shows the first.`,
+    );
+    return 0;
+  }
+  for (const exercise of shown) {
+    const count = Math.min(seen[exercise.id] ?? 0, exercise.hints.length);
+    say(`${exercise.id} ${exercise.title}: ${count} of ${exercise.hints.length} hints shown`);
+    exercise.hints.slice(0, count).forEach((text, i) => {
+      say(`  ${i + 1}. ${text}`);
+    });
+    say('');
+  }
   return 0;
 }
 
@@ -149,18 +193,59 @@ function solution(exercises: Exercise[]): number {
   return 0;
 }
 
+const fromHere = (file: string) => path.relative(process.cwd(), file) || file;
+
 function reset(exercises: Exercise[]): number {
   const commit = starterCommit();
   for (const exercise of exercises) {
     const text = starterText(exercise, commit);
-    const file = fromRoot(exercise.file);
-    const same = existsSync(file) && readFileSync(file, 'utf8') === text;
-    if (!same) writeFileSync(file, text);
+    const file = learnerFile(exercise);
+    const same = existsSync(file) && lf(readFileSync(file, 'utf8')) === lf(text);
+    setHintsShown(exercise.id, 0);
+    forgetOutcome(exercise.id);
+    if (same) {
+      say(`unchanged ${exercise.file}: it is the starter already (hints start again from the first).`);
+      continue;
+    }
+    const kept = existsSync(file) ? keepCopy(exercise, file) : undefined;
+    writeFileSync(file, text);
     say(
-      `${same ? 'unchanged' : 'reset    '} ${exercise.file} (the starter, from ${commit === 'HEAD' ? 'HEAD' : commit.slice(0, 12)})`,
+      `reset     ${exercise.file} to the starter (from ${commit === 'HEAD' ? 'HEAD' : commit.slice(0, 12)}); hints start again from the first.`,
     );
+    if (kept) {
+      say(
+        `          Your file is kept in ${fromHere(kept)}: npm run exercise -- ${exercise.id} --restore brings it back.`,
+      );
+    }
   }
   return 0;
+}
+
+function restore(exercises: Exercise[]): number {
+  let missing = 0;
+  for (const exercise of exercises) {
+    const copy = lastCopy(exercise);
+    if (!copy) {
+      say(
+        `nothing   ${exercise.id}: no --reset has replaced ${exercise.file}, so there is nothing to bring back.`,
+      );
+      missing++;
+      continue;
+    }
+    const file = learnerFile(exercise);
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    const kept = readFileSync(copy, 'utf8');
+    // What is there now is not lost either, unless it is the starter (git has that) or the same text.
+    const keepNow =
+      current !== undefined && lf(current) !== lf(kept) && lf(current) !== lf(starterText(exercise));
+    const now = keepNow ? keepCopy(exercise, file) : undefined;
+    writeFileSync(file, kept);
+    rmSync(copy);
+    forgetOutcome(exercise.id);
+    say(`restored  ${exercise.file} from ${fromHere(copy)}.`);
+    if (now) say(`          What it held is kept in ${fromHere(now)} (--restore again brings that back).`);
+  }
+  return missing > 0 && missing === exercises.length ? 1 : 0;
 }
 
 /** The rustlings rule, for CI: each starter fails its check, each reference solution passes it. */
@@ -175,7 +260,9 @@ async function solutions(): Promise<number> {
     const good = !starter.ok && reference.ok;
     if (!good) broken++;
     say(`${good ? 'ok  ' : 'BAD '} ${exercise.id} ${exercise.title}`);
-    say(`      starter   ${starter.ok ? 'PASSES its check (it must fail)' : `fails: ${starter.message}`}`);
+    say(
+      `      starter   ${starter.ok ? 'PASSES its check (it must fail)' : `fails: ${starter.message.split('\n')[0]}`}`,
+    );
     say(`      reference ${reference.ok ? `passes (${exercise.solution})` : `FAILS: ${reference.message}`}`);
   }
   say('');
@@ -187,35 +274,132 @@ async function solutions(): Promise<number> {
   return broken === 0 ? 0 : 1;
 }
 
-async function main(): Promise<number> {
-  const { values, positionals } = parseCommandLine('exercise', USAGE, {
+/**
+ * Wait until `file` is saved with other contents than `before`. The folder is watched, not the file:
+ * editors often save by writing a new file and renaming it over the old one, which ends a watch on the file
+ * itself (fs.watch on a folder works on Linux, macOS and Windows alike).
+ */
+function savedAgain(file: string, before: string | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    const watcher = watchFolder(path.dirname(file), (_event, name) => {
+      // Some systems do not say which file changed: look at ours anyway.
+      if (name !== null && name !== path.basename(file)) return;
+      clearTimeout(timer);
+      // An editor writes in steps: wait for it to be done.
+      timer = setTimeout(() => {
+        let now: string | undefined;
+        try {
+          now = readFileSync(file, 'utf8');
+        } catch {
+          return; // between an editor's delete and its rename
+        }
+        if (now === before) return;
+        watcher.close();
+        resolve();
+      }, 100);
+    });
+  });
+}
+
+async function watch(exercises: Exercise[]): Promise<number> {
+  // Ctrl-C: exit hooks run, so a check still running is stopped with it.
+  process.once('SIGINT', () => process.exit(130));
+  const order =
+    exercises.length === 1 ? ALL_EXERCISES.slice(ALL_EXERCISES.indexOf(exercises[0] as Exercise)) : exercises;
+  let index = 0;
+  say(`Watching: each time you save, the exercise is checked again. Ctrl-C to stop.`);
+  while (index < order.length) {
+    const exercise = order[index] as Exercise;
+    const file = learnerFile(exercise);
+    say('');
+    say(`== ${exercise.id} ${exercise.title}: ${displayName(file)}`);
+    const before = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    // Unchanged since its last check: that result stands.
+    const outcome = await outcomeOf(exercise);
+    report(exercise, outcome);
+    if (outcome.ok) {
+      index++;
+      const next = order[index];
+      if (next) say(`On to ${next.id}.`);
+      continue;
+    }
+    say('      Waiting for you to save it...');
+    await savedAgain(file, before);
+  }
+  say('');
+  say(`All ${order.length} done.`);
+  return 0;
+}
+
+function parseCommandLine(): { mode: Mode | undefined; target: string | undefined } {
+  const args = process.argv.slice(2);
+  const known = new Set([...MODES.map((mode) => `--${mode}`), '--help', '-h']);
+  const unknown = args.find((arg) => arg.startsWith('-') && !known.has(arg));
+  if (unknown) {
+    const name = unknown.split('=')[0] as string;
+    throw new UsageError(
+      known.has(name)
+        ? `${name} takes no value: write it alone, and the exercise as a word of its own (npm run exercise -- 3.1 ${name}).`
+        : `unknown option ${unknown}.`,
+    );
+  }
+  const { values, positionals } = parseArgs({
+    args,
     allowPositionals: true,
     options: {
-      hint: { type: 'boolean', default: false },
-      solution: { type: 'boolean', default: false },
-      reset: { type: 'boolean', default: false },
-      solutions: { type: 'boolean', default: false },
+      ...Object.fromEntries(MODES.map((mode) => [mode, { type: 'boolean', default: false }] as const)),
+      help: { type: 'boolean', short: 'h', default: false },
     },
-  });
-  const modes = (['hint', 'solution', 'reset', 'solutions'] as const).filter((mode) => values[mode]);
+  }) as { values: Record<string, boolean>; positionals: string[] };
+  if (values.help) {
+    say(USAGE);
+    process.exit(0);
+  }
+  const modes = MODES.filter((mode) => values[mode]);
   if (modes.length > 1) throw new UsageError(`choose one of --${modes.join(', --')}.`);
   if (positionals.length > 1)
     throw new UsageError(`name one chapter or exercise (got "${positionals.join(' ')}").`);
-  const target = positionals[0];
-  const mode = modes[0];
+  return { mode: modes[0], target: positionals[0] };
+}
+
+async function main(): Promise<number> {
+  const { mode, target } = parseCommandLine();
   if (mode === 'solutions') {
     if (target !== undefined) throw new UsageError('--solutions checks every exercise: name none.');
     return solutions();
   }
-  if (mode === 'reset' && target === undefined) {
-    throw new UsageError('--reset needs a chapter or an exercise (e.g. 3.1): it overwrites your work.');
+  if (target === undefined) {
+    if (mode === undefined) return list();
+    if (mode === 'reset' || mode === 'restore') {
+      throw new UsageError(`--${mode} needs a chapter or an exercise (e.g. 3.1): it replaces a file.`);
+    }
+    if (mode === 'solution') {
+      throw new UsageError('--solution needs an exercise (e.g. 3.1): it shows that one reference solution.');
+    }
+    if (mode === 'hint') {
+      throw new UsageError(
+        '--hint needs a chapter or an exercise (e.g. 3 or 3.1): the hint is for the first of them not done yet. No hint was spent.',
+      );
+    }
   }
-  if (target === undefined && mode === undefined) return list();
   const exercises = select(target);
-  if (mode === 'hint') return hint(exercises);
-  if (mode === 'solution') return solution(exercises);
-  if (mode === 'reset') return reset(exercises);
-  return check(exercises);
+  switch (mode) {
+    case 'watch':
+      return watch(target === undefined ? [...ALL_EXERCISES] : exercises);
+    case 'hint':
+      return hint(exercises);
+    case 'hints':
+      return hints(exercises);
+    case 'solution':
+      return solution(exercises);
+    case 'reset':
+      return reset(exercises);
+    case 'restore':
+      return restore(exercises);
+    default:
+      return check(exercises);
+  }
 }
 
 if (require.main === module) {

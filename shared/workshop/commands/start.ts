@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   if (values['use-exercises']) {
     // Loaded only here: checking the exercises loads every chapter's checks.
     const { useExercisesInPlace } = require('../exercises/all') as typeof import('../exercises/all');
-    const { using, notYet } = await useExercisesInPlace();
+    const { using, notYet, notSwappable } = await useExercisesInPlace();
     for (const exercise of using) {
       say(`    yours    ${exercise.id} ${exercise.file} runs in place of ${exercise.replaces}`);
     }
@@ -61,6 +61,9 @@ async function main(): Promise<void> {
         `    not yet  ${exercise.id} ${exercise.file} does not pass its check (npm run exercise -- ${exercise.id}): ${exercise.replaces} runs`,
       );
     }
+    say(
+      `    not swapped in: ${notSwappable.map((exercise) => exercise.id).join(', ')} (a serverless.yml block, a Postman test, a curl, a tail: nothing the workshop runs; npm run exercise checks them)`,
+    );
   }
 
   workshop = await startWorkshop({

@@ -4,15 +4,25 @@ import { exercises as chapter02 } from '../../../02-cloudfront/exercises/checks'
 import { exercises as chapter03 } from '../../../03-lambda-check/exercises/checks';
 import { exercises as chapter04 } from '../../../04-deploy-test/exercises/checks';
 import { exercises as chapter05 } from '../../../05-logs/exercises/checks';
-import { type Exercise, fromRoot, runCheck } from './contract';
+import { CHAPTER_FOLDERS } from './chapters';
+import { type Exercise, fromRoot, learnerFile } from './contract';
+import { runCheck } from './run';
 
-export const CHAPTERS: Readonly<Record<number, { folder: string; exercises: readonly Exercise[] }>> = {
-  1: { folder: '01-static-site', exercises: chapter01 },
-  2: { folder: '02-cloudfront', exercises: chapter02 },
-  3: { folder: '03-lambda-check', exercises: chapter03 },
-  4: { folder: '04-deploy-test', exercises: chapter04 },
-  5: { folder: '05-logs', exercises: chapter05 },
+const BY_CHAPTER: Readonly<Record<number, readonly Exercise[]>> = {
+  1: chapter01,
+  2: chapter02,
+  3: chapter03,
+  4: chapter04,
+  5: chapter05,
 };
+
+export const CHAPTERS: Readonly<Record<number, { folder: string; exercises: readonly Exercise[] }>> =
+  Object.fromEntries(
+    Object.entries(CHAPTER_FOLDERS).map(([chapter, folder]) => [
+      chapter,
+      { folder, exercises: BY_CHAPTER[Number(chapter)] ?? [] },
+    ]),
+  );
 
 export const ALL_EXERCISES: readonly Exercise[] = Object.values(CHAPTERS).flatMap((c) => c.exercises);
 
@@ -21,6 +31,11 @@ export interface InPlace {
   readonly using: readonly Exercise[];
   /** Exercises that do not pass yet: the chapter's own module runs. */
   readonly notYet: readonly Exercise[];
+  /**
+   * Exercises that cannot stand in for anything the workshop runs (a block of a serverless.yml, a Postman
+   * test, a curl, a tail of one's own): they are checked by npm run exercise only.
+   */
+  readonly notSwappable: readonly Exercise[];
 }
 
 /**
@@ -32,13 +47,13 @@ export async function useExercisesInPlace(env: NodeJS.ProcessEnv = process.env):
   const notYet: Exercise[] = [];
   for (const exercise of ALL_EXERCISES) {
     if (!exercise.replaces) continue;
-    ((await runCheck(exercise, fromRoot(exercise.file))).ok ? using : notYet).push(exercise);
+    ((await runCheck(exercise, learnerFile(exercise))).ok ? using : notYet).push(exercise);
   }
   env.WORKSHOP_EXERCISES = JSON.stringify(
     using.map((exercise) => ({
       replaces: fromRoot(exercise.replaces as string),
-      file: fromRoot(exercise.file),
+      file: learnerFile(exercise),
     })),
   );
-  return { using, notYet };
+  return { using, notYet, notSwappable: ALL_EXERCISES.filter((exercise) => !exercise.replaces) };
 }

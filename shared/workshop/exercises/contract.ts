@@ -3,6 +3,8 @@
  * with TODOs), the chapter's own module it is taken from (the reference solution), hints, and a check
  * that throws a Mismatch naming the first expectation the file does not meet, in plain words.
  */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { REPO_ROOT } from '../env';
@@ -13,13 +15,27 @@ export interface Exercise {
   readonly title: string;
   /** The learner's file, from the repository root (committed as the starter, with TODOs). */
   readonly file: string;
+  /**
+   * What the file is written in: before the check runs, its compiler or parser reads it, and a mistake is
+   * shown at its own line (TypeScript is also type-checked, as npm test does).
+   */
+  readonly language: 'typescript' | 'yaml' | 'postman' | 'shell';
   /** The chapter's own code the exercise is taken from, from the repository root: the reference solution. */
   readonly solution: string;
-  /** Shown one at a time by `npm run exercise -- <chapter> --hint`, from a nudge to nearly the answer. */
+  /**
+   * Shown one at a time by `npm run exercise -- <chapter> --hint`, from a nudge to the idea; the last one
+   * points at the idea, never writes the answer out (that is --solution's).
+   */
   readonly hints: readonly string[];
   /**
+   * How long the check may take, in ms, once the learner's code is loaded (default 5 s): past it, the
+   * check is stopped and says which call did not return.
+   */
+  readonly timeLimitMs?: number;
+  /**
    * Checks the file at this absolute path (the learner's, the reference, or a wrong answer). Resolves
-   * when it meets every expectation; throws a Mismatch with the first one it does not meet.
+   * when it meets every expectation; throws a Mismatch with the first one it does not meet. It runs in a
+   * process of its own (run.ts), stopped when its time is up.
    */
   check(file: string): Promise<void>;
   /** What `--solution` prints when not the whole of `solution` (e.g. one block of a serverless.yml). */
@@ -40,22 +56,93 @@ export function expectThat(condition: unknown, message: string): asserts conditi
   if (!condition) throw new Mismatch(message);
 }
 
-/** A value as a learner reads it in a message: JSON, cut short when long. */
+/** A value as a learner reads it in a message: JSON, whole (a cut value could hide what differs). */
 export function shown(value: unknown): string {
   if (value === undefined) return 'undefined';
-  let text: string;
+  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    return String(value);
   }
-  return text.length > 160 ? `${text.slice(0, 157)}...` : text;
+}
+
+/** How much of a long text is shown on each side of where it differs. */
+const CONTEXT = 24;
+/** A text this long or shorter is shown whole. */
+const SHORT = 80;
+
+function around(text: string, at: number): string {
+  const from = Math.max(0, at - CONTEXT);
+  const to = Math.min(text.length, at + CONTEXT);
+  return `${from > 0 ? '…' : ''}${JSON.stringify(text.slice(from, to)).slice(1, -1)}${to < text.length ? '…' : ''}`;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Where `actual` first differs from `expected`, in words: the field (a.b[2]) and both values, and for two
+ * long texts the first character that differs with a little text on each side. Undefined when equal.
+ */
+export function difference(expected: unknown, actual: unknown, at = ''): string | undefined {
+  if (isDeepStrictEqual(actual, expected)) return undefined;
+  const field = at === '' ? '' : `${at}: `;
+  if (typeof expected === 'string' && typeof actual === 'string') {
+    if (Math.max(expected.length, actual.length) <= SHORT) {
+      return `${field}expected ${shown(expected)}, got ${shown(actual)}`;
+    }
+    let i = 0;
+    while (i < expected.length && expected[i] === actual[i]) i++;
+    const what = i === actual.length ? 'ends early' : i === expected.length ? 'goes on' : 'differs';
+    return `${at || 'the text'} ${what} at character ${i + 1}: expected "${around(expected, i)}", got "${around(actual, i)}"`;
+  }
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    for (let i = 0; i < Math.max(expected.length, actual.length); i++) {
+      const list = at || 'the list';
+      if (i >= actual.length)
+        return `${list} has ${actual.length} items, ${expected.length} expected: ${shown(expected[i])} is missing at [${i}]`;
+      if (i >= expected.length)
+        return `${list} has ${actual.length} items, ${expected.length} expected: [${i}] is ${shown(actual[i])}, one too many`;
+      const inside = difference(expected[i], actual[i], `${at}[${i}]`);
+      if (inside) return inside;
+    }
+  }
+  if (isRecord(expected) && isRecord(actual)) {
+    for (const key of Object.keys(expected)) {
+      const name = at === '' ? key : `${at}.${key}`;
+      if (!(key in actual)) return `${name} is missing (expected ${shown(expected[key])})`;
+      const inside = difference(expected[key], actual[key], name);
+      if (inside) return inside;
+    }
+    const extra = Object.keys(actual).find((key) => !(key in expected));
+    if (extra !== undefined) {
+      const name = at === '' ? extra : `${at}.${extra}`;
+      return `${name} should not be there (it is ${shown(actual[extra])})`;
+    }
+  }
+  // The kinds are said when they differ (a string where an object was expected): the first thing to see.
+  const kinds = kindOf(expected) !== kindOf(actual);
+  return `${field}expected ${kinds ? kindOf(expected) : ''}${shown(expected)}, got ${kinds ? kindOf(actual) : ''}${shown(actual)}`;
+}
+
+/** "a string ", "an object "...: said when the two values are not of one kind, the first thing to see. */
+const KINDS: Readonly<Record<string, string>> = {
+  string: 'a string ',
+  object: 'an object ',
+  list: 'a list ',
+  number: 'a number ',
+  boolean: 'a boolean ',
+};
+
+function kindOf(value: unknown): string {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'list' : typeof value;
+  return KINDS[kind] ?? '';
 }
 
 export function expectEqual(actual: unknown, expected: unknown, what: string): void {
-  if (!isDeepStrictEqual(actual, expected)) {
-    throw new Mismatch(`${what}: expected ${shown(expected)}, got ${shown(actual)}.`);
-  }
+  const differs = difference(expected, actual);
+  if (differs) throw new Mismatch(`${what}: ${differs}.`);
 }
 
 export function fromRoot(file: string): string {
@@ -63,16 +150,60 @@ export function fromRoot(file: string): string {
 }
 
 /**
+ * Where the learner's files are: the repository, unless WORKSHOP_LEARNER_ROOT names a copy laid out like
+ * it (the tests of npm run exercise work on one, never on the checkout's own files).
+ */
+export const LEARNER_ROOT = path.resolve(process.env.WORKSHOP_LEARNER_ROOT || REPO_ROOT);
+
+/** The absolute path of an exercise's file, the one the learner edits. */
+export function learnerFile(exercise: Pick<Exercise, 'file'>): string {
+  return path.join(LEARNER_ROOT, exercise.file);
+}
+
+/**
+ * A file as its messages name it: from the repository root, and a copy the check made beside the
+ * learner's file (.check-<random>-name) by the name of the file it copies.
+ */
+export function displayName(file: string): string {
+  const relative = path.relative(
+    path.isAbsolute(file) && file.startsWith(LEARNER_ROOT) ? LEARNER_ROOT : REPO_ROOT,
+    file,
+  );
+  return relative
+    .split(path.sep)
+    .join('/')
+    .replace(/(^|\/)\.check-[0-9a-f]{8}-/, '$1');
+}
+
+/** Where a check process writes the call it is in, for the message when its time is up. */
+export const CALLING_FILE = 'exercise-calling.txt';
+
+/**
+ * Say which call of the learner's code the check is in (written at once, synchronously: a loop that
+ * never ends blocks everything after it). Only in the process of a check (run.ts).
+ */
+export function calling(what: string): void {
+  if (process.env.WORKSHOP_EXERCISE_CHECK !== '1') return;
+  try {
+    writeFileSync(path.join(os.tmpdir(), CALLING_FILE), what);
+  } catch {
+    // The message when time is up is vaguer, nothing worse.
+  }
+}
+
+/**
  * Load the TypeScript module at an absolute path (under tsx or jest, which both compile it) and hand
- * back its exports. A module that does not load is a Mismatch that says why.
+ * back its exports. A module that does not load is a Mismatch that says why. (Syntax and type errors are
+ * found before, with their line: run.ts.)
  */
 export async function loadModule<T>(file: string, exportsWanted: readonly string[]): Promise<T> {
   let loaded: Record<string, unknown>;
+  calling(`loading ${displayName(file)} (its top-level code)`);
   try {
     // require(), not import(): the commands run under tsx's CommonJS hook, which compiles what require() loads.
     loaded = require(file) as Record<string, unknown>;
   } catch (error) {
-    throw new Mismatch(`The file does not load: ${(error as Error).message.split('\n')[0]}`);
+    throw new Mismatch(`${displayName(file)} does not load: ${(error as Error).message}`);
   }
   for (const name of exportsWanted) {
     expectThat(name in loaded, `The file must export ${name} (keep the export line of the starter).`);
@@ -82,6 +213,7 @@ export async function loadModule<T>(file: string, exportsWanted: readonly string
 
 /** Run learner code; an exception it throws (a TODO left in place, a bug) becomes a Mismatch. */
 export async function attempt<T>(what: string, run: () => T | Promise<T>): Promise<T> {
+  calling(what);
   try {
     return await run();
   } catch (error) {
@@ -90,16 +222,16 @@ export async function attempt<T>(what: string, run: () => T | Promise<T>): Promi
   }
 }
 
-export type Outcome = { ok: true } | { ok: false; message: string };
+export type Outcome = { ok: true; output?: string } | { ok: false; message: string; output?: string };
 
-/** Run an exercise's check on a file: PASS, or the first expectation it does not meet. */
-export async function runCheck(exercise: Exercise, file: string): Promise<Outcome> {
+/** Run an exercise's check in this process: PASS, or the first expectation it does not meet. */
+export async function checkHere(exercise: Exercise, file: string): Promise<Outcome> {
   try {
     await exercise.check(file);
     return { ok: true };
   } catch (error) {
     if (error instanceof Mismatch) return { ok: false, message: error.message };
-    return { ok: false, message: `The check itself failed: ${(error as Error).message}` };
+    return { ok: false, message: `The check itself failed: ${(error as Error).stack ?? String(error)}` };
   }
 }
 
