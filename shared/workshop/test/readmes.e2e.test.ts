@@ -1,12 +1,13 @@
 /**
- * The READMEs, as a learner follows them: every shell block of every README, in order (the top README,
- * then chapters 01 to 05, then shared/), in one fresh copy of the repository, each from the state the
+ * The READMEs, as a learner follows them: every shell block of every README and of the GOING-FURTHER.md
+ * beside it, in order (the top README, then chapters 01 to 05, then shared/, each README before its
+ * GOING-FURTHER.md), in one fresh copy of the repository, each from the state the
  * blocks before it left. Servers start in the background where the README says to leave them running and
  * stop where it says to stop them; each "What you should see" is compared with what was printed. Blocks
  * that need AWS run without credentials and must say so. `npm run doctest` runs just this; the markers are
  * described in shared/workshop/test-support/doctest/markdown.ts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
 import { hasSystem, howToInstall, REQUIREMENTS, type RequirementName } from '../system-requirements';
@@ -28,17 +29,21 @@ import {
   type Step,
 } from '../test-support/doctest/markdown';
 
+// Each folder's README, then the GOING-FURTHER.md beside it (its depth, which runs from the state the
+// README left: a learner reads it after the chapter, before the next one).
+const withGoingFurther = (folder: string) =>
+  [`${folder}README.md`, `${folder}GOING-FURTHER.md`].filter((file) => existsSync(path.join(REPO_ROOT, file)));
 const ALL_READMES = [
-  'README.md',
+  ...withGoingFurther(''),
   ...readdirSync(REPO_ROOT)
     .filter((name) => /^\d\d-/.test(name))
     .sort()
-    .map((name) => `${name}/README.md`),
-  'shared/README.md',
+    .flatMap((name) => withGoingFurther(`${name}/`)),
+  ...withGoingFurther('shared/'),
 ];
-// DOCTEST_UNTIL=03 runs the READMEs up to chapter 03's (each needs the ones before it).
+// DOCTEST_UNTIL=03 runs the READMEs up to chapter 03's and its GOING-FURTHER.md (each needs the ones before it).
 const until = process.env.DOCTEST_UNTIL;
-const last = until ? ALL_READMES.findIndex((file) => file.startsWith(until)) : ALL_READMES.length - 1;
+const last = until ? ALL_READMES.findLastIndex((file) => file.startsWith(until)) : ALL_READMES.length - 1;
 const READMES = ALL_READMES.slice(0, last < 0 ? ALL_READMES.length : last + 1);
 const RUN_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 90_000;
