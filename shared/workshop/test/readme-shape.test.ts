@@ -22,7 +22,7 @@ const pages = [
 const words = (text: string) => text.split(/\s+/).filter(Boolean).length;
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-export function anchorOf(heading: string): string {
+function anchorOf(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
@@ -85,13 +85,16 @@ describe('the READMEs', () => {
       const markdown = readFileSync(path.join(REPO_ROOT, page), 'utf8');
       for (const link of linksIn(markdown)) {
         const [file, anchor] = link.split('#') as [string, string | undefined];
-        const target = file ? path.join(REPO_ROOT, path.dirname(page), decodeURI(file)) : path.join(REPO_ROOT, page);
+        const target = file
+          ? path.join(REPO_ROOT, path.dirname(page), decodeURI(file))
+          : path.join(REPO_ROOT, page);
         if (!existsSync(target)) {
           broken.push(`${page}: ${link} (no such file)`);
           continue;
         }
         if (anchor && statSync(target).isFile() && target.endsWith('.md')) {
-          if (!anchorsIn(readFileSync(target, 'utf8')).has(anchor)) broken.push(`${page}: ${link} (no such heading)`);
+          if (!anchorsIn(readFileSync(target, 'utf8')).has(anchor))
+            broken.push(`${page}: ${link} (no such heading)`);
         }
       }
     }

@@ -32,7 +32,9 @@ import {
 // Each folder's README, then the GOING-FURTHER.md beside it (its depth, which runs from the state the
 // README left: a learner reads it after the chapter, before the next one).
 const withGoingFurther = (folder: string) =>
-  [`${folder}README.md`, `${folder}GOING-FURTHER.md`].filter((file) => existsSync(path.join(REPO_ROOT, file)));
+  [`${folder}README.md`, `${folder}GOING-FURTHER.md`].filter((file) =>
+    existsSync(path.join(REPO_ROOT, file)),
+  );
 const ALL_READMES = [
   ...withGoingFurther(''),
   ...readdirSync(REPO_ROOT)
