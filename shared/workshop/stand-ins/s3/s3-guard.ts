@@ -131,7 +131,7 @@ function parseAuthorization(value: string):
 /** Whether the request carries a valid V4 signature (in its Authorization header) by `credentials`. */
 export async function signedBy(req: IncomingMessage, credentials: S3Credentials): Promise<boolean> {
   const authorization = parseAuthorization(String(req.headers.authorization ?? ''));
-  if (!authorization || authorization.service !== 's3') return false;
+  if (authorization?.service !== 's3') return false;
   const { accessKeyId, region, signedHeaders, signature } = authorization;
   if (accessKeyId !== credentials.accessKeyId) return false;
   const signingDate = parseAmzDate(req.headers['x-amz-date'] as string | undefined);
