@@ -357,9 +357,9 @@ const viewExercise: Exercise = {
   solution: '01-static-site/site/src/check-result.ts',
   replaces: '01-static-site/site/src/check-result.ts',
   hints: [
-    'TODO 1 is one if: status === 200 && json?.authentic === true && isObject(json.bill). Inside it, read the email and the bill number with text(): both must be there before you return the authentic view.',
-    "TODO 2: if (status === 400 && json?.authentic === false) return { kind: 'not-authentic', title: text(json.message) ?? NOT_AUTHENTIC_TITLE, next: NEXT_STEP } plus detail when text(json.detail) gives one.",
-    "The view types are at the top of the file (ResultView). For the scheme: json.scheme === 'legacy' || json.scheme === 'token' ? SCHEME_NAMES[json.scheme] : 'Unknown'.",
+    'TODO 1 is one if: a 200, whose JSON says authentic exactly true (=== true: the string "false" is truthy), with a bill object. Inside it, read the email and the bill number with text(): both must be there before you return the authentic view; else fall through to the errors below.',
+    'TODO 2 is one if too: a 400 whose JSON says authentic === false. Its title is what the API said (json.message), NOT_AUTHENTIC_TITLE only when it said nothing; add detail when there is one, and always next.',
+    'The idea: a verdict is shown only when the status and the body agree on it (a 500 or a 200 that says something else is an error, never a verdict), and every field the API sent (scheme, expiry, message, detail) reaches the view. The view types are at the top of the file (ResultView).',
   ],
   async check(file) {
     const { viewForResponse } = await loadModule<{ viewForResponse: typeof ViewForResponse }>(file, [

@@ -145,10 +145,9 @@ const securityHeadersExercise: Exercise = {
   timeLimitMs: 90_000,
   solution: '02-cloudfront/serverless.yml',
   hints: [
-    'TODO 1 is four lines under StrictTransportSecurity: AccessControlMaxAgeSec (two years: 2 * 365 * 24 * 3600 = 63072000), IncludeSubdomains: true, Preload: false, Override: true.',
-    "TODO 2: ContentSecurityPolicy: { ContentSecurityPolicy: <the string>, Override: true }. The directives are separated by \"; \", e.g. default-src 'none'; script-src 'self'; ...",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${param:...} syntax, shown as is
-    'The string is !Join ["", [<everything up to connect-src \'self\'>, !If [HasApi, " ${param:apiOrigin}", ""], "; base-uri \'none\'; form-action \'self\'; frame-ancestors \'none\'"]] (in YAML, the list on indented "- " lines).',
+    'TODO 1 is four keys under StrictTransportSecurity: AccessControlMaxAgeSec (two years, in seconds: 2 * 365 * 24 * 3600), IncludeSubdomains, Preload and Override.',
+    "TODO 2: ContentSecurityPolicy holds two keys, ContentSecurityPolicy (the string) and Override. The directives are separated by \"; \", each a name and its sources, e.g. default-src 'none'; script-src 'self'; ...",
+    'The idea: the string is the same whether or not there is an API, except in connect-src, where the API origin appears only when the condition HasApi holds. So the string is built from three pieces joined (!Join), the middle one chosen by !If on HasApi, with the origin as the parameter apiOrigin, never written out.',
   ],
   solutionText: () =>
     `# resources.Resources.SecurityHeadersPolicy.Properties.ResponseHeadersPolicyConfig:\n${securityHeadersBlock(readFileSync(SERVERLESS_YML, 'utf8')).join('\n')}`,

@@ -163,8 +163,8 @@ const readSignatureExercise: Exercise = {
   solution: '03-lambda-check/src/request.ts',
   replaces: '03-lambda-check/src/request.ts',
   hints: [
-    'Work down the function: TODO 1 changes `text` only when event.isBase64Encoded === true; TODO 2 is one line, text = text.trim(); TODO 3 runs only when text.startsWith("{").',
-    'TODO 1: const unwrapped = unwrapBase64(raw); if (unwrapped === undefined) return problem("bad-body-encoding"); text = unwrapped;',
+    'Work down the function: TODO 1 changes `text` only when event.isBase64Encoded === true (exactly true); TODO 2 trims `text`, its ends only; TODO 3 runs only when text starts with "{".',
+    'TODO 1: unwrapBase64() gives the text, or undefined when the body is not base64 of UTF-8 text: that undefined is the problem bad-body-encoding.',
     'TODO 3: JSON.parse throws on bad JSON: catch that and answer bad-json. Then look at the "signature" of what it parsed in the order the TODO lists: missing (undefined or null), not a string, else the string without the whitespace at its ends (inside it, a space is part of what was sent).',
   ],
   async check(file) {

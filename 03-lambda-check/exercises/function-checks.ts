@@ -142,10 +142,9 @@ export const functionExercise: Exercise = {
   timeLimitMs: 90_000,
   solution: '03-lambda-check/serverless.yml',
   hints: [
-    'Each TODO replaces its "[]" with "- " list items, indented under the key. TODO 1 is one item with Effect, Action and Resource (a list of two !Sub lines); TODO 2 is two items, each "- http: { path: check, method: ... }".',
+    'Each TODO replaces its "[]" with "- " list items, indented under the key. TODO 1 is one item with Effect, Action and Resource (a list of two !Sub lines); TODO 2 is two items, each an http event on the path check.',
     "TODO 1's second ARN is the first one with signing-keys in place of signature-key: the names of provider.environment's SIGNATURE_KEY_PARAMETER and SIGNING_KEYS_PARAMETER.",
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${...} syntax, shown as is
-    'TODO 2: - http: { path: check, method: any } and - http: { path: check, method: post, private: \'${strToBool(${param:requireApiKey, "false"})}\' }',
+    'The idea of TODO 2: one event takes every method (the function answers the preflight and the 405s itself); POST gets an event of its own only so that it alone can be made private, and private follows the parameter requireApiKey (false unless set), turned into a boolean with strToBool.',
   ],
   solutionText: () => {
     const yml = readFileSync(SERVERLESS_YML, 'utf8');

@@ -5,7 +5,7 @@
  * Both run against the real chapter 03 handler, called in this process behind a small HTTP server on
  * 127.0.0.1 (no serverless-offline, no AWS), with test keys.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +17,7 @@ import {
   type Exercise,
   expectThat,
   Mismatch,
+  ownSubprocess,
   shown,
 } from '../../shared/workshop/exercises/contract';
 import { withLocalHttpServer } from '../../shared/workshop/process/http-server';
@@ -222,8 +223,8 @@ const postmanTestExercise: Exercise = {
   solution: '04-deploy-test/postman/cinq-euros-check.postman_collection.json',
   hints: [
     "Each TODO is one pm.test('what it checks', () => { ... }); inside it, pm.expect(actual, 'what').to.equal(expected) fails the test when they differ.",
-    "TODO 1: pm.expect(pm.response.code, 'status').to.equal(200). TODO 2: const answer = pm.response.json(); then answer.authentic must equal true and answer.scheme 'legacy'.",
-    "TODO 3: pm.expect(answer.text).to.equal(reference), and pm.expect(answer.bill).to.deep.equal({ email: pm.variables.get('billEmail'), billNumber: pm.variables.get('billNumber') }).",
+    'TODO 1 tests pm.response.code. TODO 2 reads the body with pm.response.json() and tests two of its fields, each against the exact value (to.equal, not to.be.ok).',
+    'The idea of TODO 3: a test holds the answer to what was asked, not to one example. The bill that was signed is in the variables (billEmail, billNumber), so compare the text with `reference` and the bill, as an object (to.deep.equal), with those variables; the check runs your tests for another bill too.',
   ],
   solutionText: () =>
     `// The Tests script of "${REQUEST_NAME}" in 04-deploy-test/postman/cinq-euros-check.postman_collection.json:\n${referenceScript().join('\n')}`,
@@ -259,11 +260,45 @@ const postmanTestExercise: Exercise = {
 
 // ---- 4.2: a curl -----------------------------------------------------------------------------------
 
+/** How long one run of the learner's script may take: curl against 127.0.0.1 answers at once. */
+const SCRIPT_LIMIT_MS = 5000;
+
+/**
+ * Run the learner's script with sh. A script that hangs (a loop, a curl waiting on nothing) is stopped
+ * with all it started: on POSIX it runs in a process group of its own, killed whole.
+ */
 function runShell(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('sh', [file, ...args], { timeout: 8000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
+    const posix = process.platform !== 'win32';
+    const child = spawn('sh', [file, ...args], { detached: posix, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = ownSubprocess(child, posix);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
+    }, SCRIPT_LIMIT_MS);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: 127, stdout, stderr: `${stderr}${error.message}` });
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      stop();
+      resolve({
+        code: code ?? 1,
+        stdout,
+        stderr: timedOut
+          ? `${stderr}(stopped after ${SCRIPT_LIMIT_MS / 1000} s: the script did not end)`
+          : stderr,
+      });
     });
   });
 }
@@ -277,8 +312,8 @@ const curlExercise: Exercise = {
   solution: '04-deploy-test/curl/json-body.sh',
   hints: [
     'curl --request POST --header ... --data-binary ... --write-out ... "$url": one command, with a backslash at the end of each line but the last.',
-    'The header is --header \'Content-Type: application/json\'. The body must be JSON: --data-binary "{\\"signature\\": \\"$signature\\"}" (double quotes outside, so that $signature is expanded; the inner ones escaped).',
-    "--write-out '\\nHTTP %{http_code}\\n' prints the status after the body; end the command with || exit 3.",
+    'The header says the body is JSON (Content-Type: application/json). The body must be JSON with the signature inside: in double quotes, so that $signature is expanded, the inner quotes escaped.',
+    "The idea of the end: print what the API answered, any status (no --fail: a 400 is an answer), then the status curl got (--write-out's %{http_code}, never written out); and when curl itself fails (nothing answered), the script says so with its own status, 3.",
   ],
   async check(file) {
     expectThat(

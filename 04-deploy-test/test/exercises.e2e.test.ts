@@ -2,8 +2,12 @@
  * Chapter 04's exercises: each check fails on known wrong answers, with the message that helps. The
  * Postman ones are the collection's own test script with one mistake; the curl ones, curl/json-body.sh.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../../shared/workshop/env';
+import { withCopy } from '../../shared/workshop/exercises/files';
+import { runCheck } from '../../shared/workshop/exercises/run';
 import { describeExercise } from '../../shared/workshop/test-support/exercises';
 import { exercises, referenceScript } from '../exercises/checks';
 
@@ -123,3 +127,34 @@ describeExercise(exercises, '4.2', [
     says: /json-body\.sh is not a valid shell script \(sh -n\):\n.*04-deploy-test\/exercises\/json-body\.sh: \d+: /,
   },
 ]);
+
+/** The state ps gives for a pid (R, S, Z...), or "gone". ps is on every system that has sh. */
+function stateOf(pid: number): string {
+  try {
+    return execFileSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).trim() || 'gone';
+  } catch {
+    return 'gone';
+  }
+}
+
+describe('exercise 4.2: a script that never ends', () => {
+  it('is stopped with what it started, and the message says so', async () => {
+    const exercise = exercises.find((one) => one.id === '4.2') as (typeof exercises)[number];
+    const pidFile = path.join(REPO_ROOT, '.local', `exercise-sleep-${process.pid}.pid`);
+    mkdirSync(path.dirname(pidFile), { recursive: true });
+    const script = `#!/bin/sh\nsleep 60 &\necho $! > '${pidFile}'\nwait\n`;
+    try {
+      const outcome = await withCopy(exercise, script, (copy) => runCheck(exercise, copy));
+      expect(outcome.ok ? 'it passed' : outcome.message).toMatch(
+        /sent nothing to the API .*stopped after 5 s: the script did not end/,
+      );
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      expect(pid).toBeGreaterThan(0);
+      // The sleep it started in the background is gone with it: no such process, or a dead one that its
+      // new parent has not reaped yet (a container's init may never reap: a zombie runs nothing).
+      expect(stateOf(pid)).toMatch(/^(gone|Z)/);
+    } finally {
+      rmSync(pidFile, { force: true });
+    }
+  }, 60_000);
+});

@@ -47,9 +47,9 @@ const followExercise: Exercise = {
   timeLimitMs: 20_000,
   solution: '05-logs/src/simple-tail.ts',
   hints: [
-    'The shape: let from = startTime; while (!signal.aborted) { let nextToken; do { ...one page... } while (nextToken); ...; await pause(pollMs, signal); }',
-    'A page: const page = await client.send(new FilterLogEventsCommand({ logGroupName, startTime: from, nextToken }), { abortSignal: signal }); then page.events (maybe undefined) and page.nextToken.',
-    'Once: a Set (or a Map to timestamps) of event.eventId; skip the ids in it. Keep the newest event.timestamp printed, and after each read: from = Math.max(startTime, newest - LATE_MS).',
+    'The shape: an outer loop until signal.aborted; inside it, one read (a loop over pages, until there is no nextToken), then a pause of pollMs (pause() is given).',
+    'A page: client.send(new FilterLogEventsCommand({ logGroupName, startTime: from, nextToken }), { abortSignal: signal }); then page.events (maybe undefined) and page.nextToken. If send rejects, return only when the signal was aborted; any other error goes to the caller.',
+    'The idea of once: an event is known by its eventId alone (two events may share a timestamp, a stream and a message). Remember the ids printed, and read again from a little before the newest timestamp printed (LATE_MS), never before startTime.',
   ],
   async check(file) {
     const { follow } = await loadModule<{ follow: typeof Follow }>(file, ['follow']);

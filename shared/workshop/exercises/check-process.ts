@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { REPO_ROOT } from '../env';
 import { CHAPTER_FOLDERS } from './chapters';
-import { checkHere, type Exercise, type Outcome } from './contract';
+import { checkHere, type Exercise, type Outcome, stopSubprocesses } from './contract';
 
 function send(message: object): Promise<void> {
   return new Promise((resolve) => {
@@ -33,6 +33,12 @@ async function main(): Promise<void> {
       message: `Your code threw outside the call the check made (in a callback or a promise nobody awaited): ${(error as Error)?.message ?? String(error)}`,
     };
   };
+  // Time is up (run.ts): what the check started for the learner's code goes first, then this process.
+  process.on('message', (message: { type?: string }) => {
+    if (message?.type !== 'stop') return;
+    stopSubprocesses();
+    process.exit(1);
+  });
   process.on('uncaughtException', stray);
   process.on('unhandledRejection', stray);
   await send({ type: 'ready' });

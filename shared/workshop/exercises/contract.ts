@@ -3,6 +3,7 @@
  * with TODOs), the chapter's own module it is taken from (the reference solution), hints, and a check
  * that throws a Mismatch naming the first expectation the file does not meet, in plain words.
  */
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -209,6 +210,35 @@ export async function loadModule<T>(file: string, exportsWanted: readonly string
     expectThat(name in loaded, `The file must export ${name} (keep the export line of the starter).`);
   }
   return loaded as T;
+}
+
+const subprocesses = new Set<() => void>();
+
+/**
+ * A process a check starts for the learner's code (sh for a script): stopped with the check when its time
+ * is up (stopSubprocesses). `group`: it was started detached on POSIX, and its whole process group is
+ * killed, what it started included. Returns the function that stops it, to call once it is done with.
+ */
+export function ownSubprocess(child: ChildProcess, group: boolean): () => void {
+  const stop = () => {
+    subprocesses.delete(stop);
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+      if (!group || child.pid === undefined) return;
+    }
+    try {
+      if (group) process.kill(-child.pid, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // Gone already.
+    }
+  };
+  subprocesses.add(stop);
+  return stop;
+}
+
+/** Stop every process the check started for the learner's code (its time is up). */
+export function stopSubprocesses(): void {
+  for (const stop of [...subprocesses]) stop();
 }
 
 /** Run learner code; an exception it throws (a TODO left in place, a bug) becomes a Mismatch. */

@@ -51,7 +51,13 @@ function projectOptions(ts: typeof import('typescript')): import('typescript').C
   const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, REPO_ROOT, undefined, tsconfig);
   // jest's globals are for the tests: an exercise file that used them would fail its check anyway.
-  compilerOptions = { ...parsed.options, types: ['node'], noEmit: true };
+  compilerOptions = {
+    ...parsed.options,
+    types: ['node'],
+    // The project's types whatever folder the file is in (a copy of it outside the checkout).
+    typeRoots: [path.join(REPO_ROOT, 'node_modules', '@types')],
+    noEmit: true,
+  };
   return compilerOptions;
 }
 

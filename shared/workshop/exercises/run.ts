@@ -14,6 +14,8 @@ const CHECK_PROCESS = path.join(__dirname, 'check-process.ts');
 /** Starting the check's process (Node, tsx, the chapter's checks and their imports): not the learner's time. */
 const START_LIMIT_MS = 60_000;
 export const DEFAULT_TIME_LIMIT_MS = 5000;
+/** How long a check's process has, once asked, to stop what it started before it is killed. */
+const STOP_GRACE_MS = 1000;
 /** What the learner's code printed, kept for the message: its last lines. */
 const OUTPUT_LINES = 20;
 
@@ -61,9 +63,17 @@ export async function runCheck(exercise: Exercise, file: string): Promise<Outcom
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // Killed outright: a process stuck in a loop cannot stop itself. Its folders go with it (children.ts).
-      if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGKILL');
-      void child.exited.then(() => resolve(withOutput(outcome)));
+      // Asked first to stop what it started (a script's processes), then killed outright: a process stuck
+      // in a loop cannot stop itself. Its folders go with it (children.ts).
+      const running = () => child.process.exitCode === null && child.process.signalCode === null;
+      if (running() && child.process.connected) child.process.send({ type: 'stop' }, () => {});
+      const kill = setTimeout(() => {
+        if (running()) child.process.kill('SIGKILL');
+      }, STOP_GRACE_MS);
+      void child.exited.then(() => {
+        clearTimeout(kill);
+        resolve(withOutput(outcome));
+      });
     };
     const timeUp = (what: 'start' | 'check') => () => {
       if (what === 'start') {

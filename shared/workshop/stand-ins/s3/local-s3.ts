@@ -75,7 +75,7 @@ export async function startLocalS3(options: LocalS3Options = {}): Promise<LocalS
   if (!httpServer) throw new Error('s3rver started without an HTTP server');
   const s3rverHandlers = httpServer.listeners('request') as ((...args: unknown[]) => void)[];
   httpServer.removeAllListeners('request');
-  const guard = s3Guard(credentials);
+  const guard = s3Guard(credentials, { region: region() });
   httpServer.on('request', (req, res) => {
     void guard(req, res).then((allowed) => {
       if (allowed) for (const handler of s3rverHandlers) handler.call(httpServer, req, res);
