@@ -5,7 +5,7 @@
  * local stand-in of the CloudFront distribution, with its security headers, in front of the bucket (02).
  * `npm start` runs it; the end-to-end test runs `npm start`.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type PortName, port, stage } from '../../src/config';
 import { DATA_MARKER, DEMO_KEYS_FILE, isWorkshopData, REPO_ROOT } from '../env';
@@ -73,6 +73,15 @@ export function resetLocalData(
     } else if (!isWorkshopData(dir)) {
       say(
         `left ${shown(dir)} as it is: it has no ${DATA_MARKER} file, so it may not be the workshop's. Delete it yourself if it is.`,
+      );
+    } else if (lstatSync(dir).isSymbolicLink()) {
+      // Removing the link would leave every file where it is: empty the folder it leads to, keep the link.
+      const target = realpathSync(dir);
+      const { files, bytes } = sizeOf(target);
+      for (const name of readdirSync(target))
+        rmSync(path.join(target, name), { recursive: true, force: true });
+      say(
+        `emptied ${target}, where the link ${shown(dir)} leads (${files} file${files === 1 ? '' : 's'}, ${(bytes / 1024).toFixed(1)} KB); the link is kept`,
       );
     } else {
       const { files, bytes } = sizeOf(dir);

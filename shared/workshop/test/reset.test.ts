@@ -1,5 +1,5 @@
 /** `npm start -- --reset` deletes only the workshop's own folders, and says exactly what it did. */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { claimDataFolder, DATA_MARKER, isWorkshopData } from '../env';
@@ -24,6 +24,23 @@ it('removes a folder the workshop made, and says how much it held', () => {
     `removed ${logs} (2 files, 2.1 KB)`,
     `kept ${keys} (delete it by hand for new demo keys)`,
   ]);
+});
+
+it('empties the folder a symlinked data folder leads to, keeps the link, and says so', () => {
+  const real = path.join(root, 'elsewhere', 'logs');
+  claimDataFolder(real, 'the test');
+  writeFileSync(path.join(real, 'logs.sqlite'), 'x'.repeat(1024));
+  const link = path.join(root, 'logs');
+  // 'junction' makes a folder link without admin rights on Windows; other platforms ignore the type.
+  symlinkSync(real, link, 'junction');
+  const said: string[] = [];
+  resetLocalData((line) => said.push(line), [link], path.join(root, 'no-keys.env'));
+  expect(readdirSync(real)).toEqual([]);
+  expect(existsSync(link)).toBe(true);
+  expect(said).toEqual([`emptied ${real}, where the link ${link} leads (2 files, 1.1 KB); the link is kept`]);
+  // The next start claims the emptied folder again.
+  claimDataFolder(link, 'the test');
+  expect(isWorkshopData(link)).toBe(true);
 });
 
 it("leaves a folder that is not the workshop's as it is, and says why", () => {
